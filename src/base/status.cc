@@ -39,18 +39,30 @@ Status Status::WithContext(std::string_view context) const {
 
 std::string_view CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kInvalidArgument: return "Invalid argument";
-    case Status::Code::kNotFound: return "Not found";
-    case Status::Code::kAlreadyExists: return "Already exists";
-    case Status::Code::kCorruption: return "Corruption";
-    case Status::Code::kIOError: return "IO error";
-    case Status::Code::kUnsupported: return "Unsupported";
-    case Status::Code::kOutOfRange: return "Out of range";
-    case Status::Code::kTimeout: return "Timeout";
-    case Status::Code::kUnavailable: return "Unavailable";
-    case Status::Code::kAborted: return "Aborted";
-    case Status::Code::kInternal: return "Internal";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kInvalidArgument:
+      return "Invalid argument";
+    case Status::Code::kNotFound:
+      return "Not found";
+    case Status::Code::kAlreadyExists:
+      return "Already exists";
+    case Status::Code::kCorruption:
+      return "Corruption";
+    case Status::Code::kIOError:
+      return "IO error";
+    case Status::Code::kUnsupported:
+      return "Unsupported";
+    case Status::Code::kOutOfRange:
+      return "Out of range";
+    case Status::Code::kTimeout:
+      return "Timeout";
+    case Status::Code::kUnavailable:
+      return "Unavailable";
+    case Status::Code::kAborted:
+      return "Aborted";
+    case Status::Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

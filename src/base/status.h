@@ -87,7 +87,7 @@ std::string_view CodeName(Status::Code code);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result constructed from OK status");
   }
@@ -118,15 +118,16 @@ class [[nodiscard]] Result {
 #define SLUICE_CONCAT_(a, b) SLUICE_CONCAT_INNER_(a, b)
 
 // Returns from the current function if `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                         \
-  do {                                                \
-    ::sluice::Status sluice_status_ = (expr);         \
-    if (!sluice_status_.ok()) return sluice_status_;  \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    ::sluice::Status sluice_status_ = (expr);        \
+    if (!sluice_status_.ok()) return sluice_status_; \
   } while (0)
 
-// `lhs = value of expr (a Result<T>)`, or return its Status. `lhs` may declare a variable: 
+// `lhs = value of expr (a Result<T>)`, or return its Status. `lhs` may declare a variable:
 // ASSIGN_OR_RETURN(auto x, ParseX(s));
-#define ASSIGN_OR_RETURN(lhs, expr) ASSIGN_OR_RETURN_IMPL_(SLUICE_CONCAT_(sluice_result_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL_(SLUICE_CONCAT_(sluice_result_, __LINE__), lhs, expr)
 #define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                           \
   if (!tmp.ok()) return tmp.status();          \

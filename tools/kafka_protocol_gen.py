@@ -341,7 +341,7 @@ def read_value(f, expr, r, lines, ind, msg):
     c = f.compact_cond()
     if f.is_array:
         lines.append(f"{ind}{{")
-        lines.append(f"{ind}  int32_t n;")
+        lines.append(f"{ind}  int32_t n = 0;")
         lines.append(f"{ind}  RETURN_IF_ERROR({r}.ReadArrayLength({c}, {f.min_elem_size()}, &n));")
         lines.append(f"{ind}  if (n < 0) {{")
         if f.optional():
@@ -384,7 +384,7 @@ def read_value(f, expr, r, lines, ind, msg):
             lines.append(f"{ind}}}")
         else:
             lines.append(f"{ind}{{")
-            lines.append(f"{ind}  int8_t marker;")
+            lines.append(f"{ind}  int8_t marker = 0;")
             lines.append(f"{ind}  RETURN_IF_ERROR({r}.ReadInt8(&marker));")
             lines.append(f"{ind}  if (marker < 0) {{")
             lines.append(f"{ind}    if (!({nc})) return Status::Corruption(\"{msg.name}.{f.name}: null struct where null is not allowed\");")
@@ -554,10 +554,10 @@ def emit_struct_impl(s, qual, msg, is_top, out):
             out.append("  }")
     if flex != "false":
         out.append(f"  if ({flex}) {{")
-        out.append("    uint32_t num_tagged;")
+        out.append("    uint32_t num_tagged = 0;")
         out.append("    RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));")
         out.append("    for (uint32_t ti = 0; ti < num_tagged; ++ti) {")
-        out.append("      uint32_t tag, tag_size;")
+        out.append("      uint32_t tag = 0, tag_size = 0;")
         out.append("      RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));")
         out.append("      RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));")
         out.append("      SharedBytes raw;")
@@ -614,7 +614,7 @@ def emit_struct_impl(s, qual, msg, is_top, out):
 
 
 def emit_randomize(s, qual, msg, out):
-    out.append(f"void Randomize({qual}* m, RandomSource& rng, [[maybe_unused]] int16_t v) {{")
+    out.append(f"void Randomize([[maybe_unused]] {qual}* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {{")
     for f in s.fields:
         present = intersect(f.versions, msg.valid)
         cond = version_cond(present, msg.valid) if present else "false"

@@ -82,7 +82,7 @@ SLUICE_READ_FIXED(ReadUint32, uint32_t, uint32_t)
 #undef SLUICE_READ_FIXED
 
 Status Reader::ReadFloat64(double* v) {
-  uint64_t bits;
+  uint64_t bits = 0;
   RETURN_IF_ERROR(ReadInt64(reinterpret_cast<int64_t*>(&bits)));
   *v = std::bit_cast<double>(bits);
   return Status::OK();
@@ -132,14 +132,14 @@ Status Reader::ReadUnsignedVarlong(uint64_t* v) {
 }
 
 Status Reader::ReadVarint(int32_t* v) {
-  uint32_t u;
+  uint32_t u = 0;
   RETURN_IF_ERROR(ReadUnsignedVarint(&u));
   *v = static_cast<int32_t>((u >> 1) ^ (~(u & 1) + 1));
   return Status::OK();
 }
 
 Status Reader::ReadVarlong(int64_t* v) {
-  uint64_t u;
+  uint64_t u = 0;
   RETURN_IF_ERROR(ReadUnsignedVarlong(&u));
   *v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
   return Status::OK();
@@ -173,15 +173,15 @@ namespace {
 // Reads a length prefix; -1 means null. Classic strings use int16, classic bytes/arrays int32.
 Status ReadLength(Reader& r, bool compact, bool int16_prefix, int64_t* len) {
   if (compact) {
-    uint32_t u;
+    uint32_t u = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&u));
     *len = static_cast<int64_t>(u) - 1;
   } else if (int16_prefix) {
-    int16_t n;
+    int16_t n = 0;
     RETURN_IF_ERROR(r.ReadInt16(&n));
     *len = n;
   } else {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadInt32(&n));
     *len = n;
   }
@@ -191,7 +191,7 @@ Status ReadLength(Reader& r, bool compact, bool int16_prefix, int64_t* len) {
 }  // namespace
 
 Status Reader::ReadNullableString(bool compact, std::optional<std::string>* out) {
-  int64_t len;
+  int64_t len = 0;
   RETURN_IF_ERROR(ReadLength(*this, compact, true, &len));
   if (len < 0) {
     out->reset();
@@ -205,7 +205,7 @@ Status Reader::ReadNullableString(bool compact, std::optional<std::string>* out)
 }
 
 Status Reader::ReadString(bool compact, std::string* out) {
-  int64_t len;
+  int64_t len = 0;
   RETURN_IF_ERROR(ReadLength(*this, compact, true, &len));
   if (len < 0) return Status::Corruption(fmt::format("null string at byte {} where null is not allowed", position()));
   auto n = static_cast<size_t>(len);
@@ -216,7 +216,7 @@ Status Reader::ReadString(bool compact, std::string* out) {
 }
 
 Status Reader::ReadNullableBytes(bool compact, std::optional<SharedBytes>* out) {
-  int64_t len;
+  int64_t len = 0;
   RETURN_IF_ERROR(ReadLength(*this, compact, false, &len));
   if (len < 0) {
     out->reset();
@@ -229,14 +229,14 @@ Status Reader::ReadNullableBytes(bool compact, std::optional<SharedBytes>* out) 
 }
 
 Status Reader::ReadBytes(bool compact, SharedBytes* out) {
-  int64_t len;
+  int64_t len = 0;
   RETURN_IF_ERROR(ReadLength(*this, compact, false, &len));
   if (len < 0) return Status::Corruption(fmt::format("null bytes at byte {} where null is not allowed", position()));
   return ReadSharedBytes(static_cast<size_t>(len), out);
 }
 
 Status Reader::ReadArrayLength(bool compact, size_t min_element_size, int32_t* count) {
-  int64_t len;
+  int64_t len = 0;
   RETURN_IF_ERROR(ReadLength(*this, compact, false, &len));
   if (len > 0 && static_cast<uint64_t>(len) * min_element_size > remaining()) {
     return Status::Corruption(fmt::format("array of {} elements at byte {} exceeds the {} bytes left", len,

@@ -40,10 +40,10 @@ Status AddOffsetsToTxnRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   RETURN_IF_ERROR(r.ReadInt16(&producer_epoch));
   RETURN_IF_ERROR(r.ReadString(v >= 3, &group_id));
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -94,10 +94,10 @@ Status AddOffsetsToTxnResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -35,7 +35,7 @@ Status AddPartitionsToTxnRequest::AddPartitionsToTxnTopic::Decode([[maybe_unused
   *this = AddPartitionsToTxnTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 3, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 4, &n));
     if (n < 0) {
       return Status::Corruption("AddPartitionsToTxnRequest.Partitions: null array where null is not allowed");
@@ -50,10 +50,10 @@ Status AddPartitionsToTxnRequest::AddPartitionsToTxnTopic::Decode([[maybe_unused
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -138,7 +138,7 @@ Status AddPartitionsToTxnRequest::AddPartitionsToTxnTransaction::Decode([[maybe_
   }
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("AddPartitionsToTxnRequest.Topics: null array where null is not allowed");
@@ -154,10 +154,10 @@ Status AddPartitionsToTxnRequest::AddPartitionsToTxnTransaction::Decode([[maybe_
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -238,7 +238,7 @@ Status AddPartitionsToTxnRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   *this = AddPartitionsToTxnRequest{};
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("AddPartitionsToTxnRequest.Transactions: null array where null is not allowed");
@@ -264,7 +264,7 @@ Status AddPartitionsToTxnRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   }
   if (v <= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("AddPartitionsToTxnRequest.V3AndBelowTopics: null array where null is not allowed");
@@ -280,10 +280,10 @@ Status AddPartitionsToTxnRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -333,10 +333,10 @@ Status AddPartitionsToTxnResponse::AddPartitionsToTxnPartitionResult::Decode([[m
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt16(&partition_error_code));
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -386,7 +386,7 @@ Status AddPartitionsToTxnResponse::AddPartitionsToTxnTopicResult::Decode([[maybe
   *this = AddPartitionsToTxnTopicResult{};
   RETURN_IF_ERROR(r.ReadString(v >= 3, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
     if (n < 0) {
       return Status::Corruption("AddPartitionsToTxnResponse.ResultsByPartition: null array where null is not allowed");
@@ -401,10 +401,10 @@ Status AddPartitionsToTxnResponse::AddPartitionsToTxnTopicResult::Decode([[maybe
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -465,7 +465,7 @@ Status AddPartitionsToTxnResponse::AddPartitionsToTxnResult::Decode([[maybe_unus
   }
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("AddPartitionsToTxnResponse.TopicResults: null array where null is not allowed");
@@ -481,10 +481,10 @@ Status AddPartitionsToTxnResponse::AddPartitionsToTxnResult::Decode([[maybe_unus
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -554,7 +554,7 @@ Status AddPartitionsToTxnResponse::Decode([[maybe_unused]] Reader& r, [[maybe_un
   }
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("AddPartitionsToTxnResponse.ResultsByTransaction: null array where null is not allowed");
@@ -571,7 +571,7 @@ Status AddPartitionsToTxnResponse::Decode([[maybe_unused]] Reader& r, [[maybe_un
   }
   if (v <= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("AddPartitionsToTxnResponse.ResultsByTopicV3AndBelow: null array where null is not allowed");
@@ -587,10 +587,10 @@ Status AddPartitionsToTxnResponse::Decode([[maybe_unused]] Reader& r, [[maybe_un
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

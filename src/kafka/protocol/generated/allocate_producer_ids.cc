@@ -34,10 +34,10 @@ Status AllocateProducerIdsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_un
   RETURN_IF_ERROR(r.ReadInt32(&broker_id));
   RETURN_IF_ERROR(r.ReadInt64(&broker_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -90,10 +90,10 @@ Status AllocateProducerIdsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_u
   RETURN_IF_ERROR(r.ReadInt64(&producer_id_start));
   RETURN_IF_ERROR(r.ReadInt32(&producer_id_len));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

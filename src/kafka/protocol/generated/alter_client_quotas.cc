@@ -34,10 +34,10 @@ Status AlterClientQuotasRequest::EntityData::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadString(v >= 1, &entity_type));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 1, &entity_name));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -87,10 +87,10 @@ Status AlterClientQuotasRequest::OpData::Decode([[maybe_unused]] Reader& r, [[ma
   RETURN_IF_ERROR(r.ReadFloat64(&value));
   RETURN_IF_ERROR(r.ReadBool(&remove));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -142,7 +142,7 @@ Status AlterClientQuotasRequest::EntryData::Encode([[maybe_unused]] Writer& w, [
 Status AlterClientQuotasRequest::EntryData::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t v) {
   *this = EntryData{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterClientQuotasRequest.Entity: null array where null is not allowed");
@@ -157,7 +157,7 @@ Status AlterClientQuotasRequest::EntryData::Decode([[maybe_unused]] Reader& r, [
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterClientQuotasRequest.Ops: null array where null is not allowed");
@@ -172,10 +172,10 @@ Status AlterClientQuotasRequest::EntryData::Decode([[maybe_unused]] Reader& r, [
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -225,7 +225,7 @@ Status AlterClientQuotasRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unus
   if (v < 0 || v > 1) return Status::Unsupported("AlterClientQuotasRequest: unsupported version " + std::to_string(v));
   *this = AlterClientQuotasRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterClientQuotasRequest.Entries: null array where null is not allowed");
@@ -241,10 +241,10 @@ Status AlterClientQuotasRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unus
   }
   RETURN_IF_ERROR(r.ReadBool(&validate_only));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -293,10 +293,10 @@ Status AlterClientQuotasResponse::EntityData::Decode([[maybe_unused]] Reader& r,
   RETURN_IF_ERROR(r.ReadString(v >= 1, &entity_type));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 1, &entity_name));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -348,7 +348,7 @@ Status AlterClientQuotasResponse::EntryData::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 1, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterClientQuotasResponse.Entity: null array where null is not allowed");
@@ -363,10 +363,10 @@ Status AlterClientQuotasResponse::EntryData::Decode([[maybe_unused]] Reader& r, 
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -418,7 +418,7 @@ Status AlterClientQuotasResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   *this = AlterClientQuotasResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterClientQuotasResponse.Entries: null array where null is not allowed");
@@ -433,10 +433,10 @@ Status AlterClientQuotasResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unu
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,10 +34,10 @@ Status AlterConfigsRequest::AlterableConfig::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadString(v >= 2, &name));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 2, &value));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -89,7 +89,7 @@ Status AlterConfigsRequest::AlterConfigsResource::Decode([[maybe_unused]] Reader
   RETURN_IF_ERROR(r.ReadInt8(&resource_type));
   RETURN_IF_ERROR(r.ReadString(v >= 2, &resource_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterConfigsRequest.Configs: null array where null is not allowed");
@@ -104,10 +104,10 @@ Status AlterConfigsRequest::AlterConfigsResource::Decode([[maybe_unused]] Reader
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -158,7 +158,7 @@ Status AlterConfigsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   if (v < 0 || v > 2) return Status::Unsupported("AlterConfigsRequest: unsupported version " + std::to_string(v));
   *this = AlterConfigsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterConfigsRequest.Resources: null array where null is not allowed");
@@ -174,10 +174,10 @@ Status AlterConfigsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   RETURN_IF_ERROR(r.ReadBool(&validate_only));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -230,10 +230,10 @@ Status AlterConfigsResponse::AlterConfigsResourceResponse::Decode([[maybe_unused
   RETURN_IF_ERROR(r.ReadInt8(&resource_type));
   RETURN_IF_ERROR(r.ReadString(v >= 2, &resource_name));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -286,7 +286,7 @@ Status AlterConfigsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   *this = AlterConfigsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterConfigsResponse.Responses: null array where null is not allowed");
@@ -301,10 +301,10 @@ Status AlterConfigsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

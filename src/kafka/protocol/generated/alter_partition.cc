@@ -44,10 +44,10 @@ Status AlterPartitionRequest::BrokerState::Decode([[maybe_unused]] Reader& r, [[
     RETURN_IF_ERROR(r.ReadInt64(&broker_epoch));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -117,7 +117,7 @@ Status AlterPartitionRequest::PartitionData::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (v <= 2) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
       if (n < 0) {
         return Status::Corruption("AlterPartitionRequest.NewIsr: null array where null is not allowed");
@@ -134,7 +134,7 @@ Status AlterPartitionRequest::PartitionData::Decode([[maybe_unused]] Reader& r, 
   }
   if (v >= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
       if (n < 0) {
         return Status::Corruption("AlterPartitionRequest.NewIsrWithEpochs: null array where null is not allowed");
@@ -154,10 +154,10 @@ Status AlterPartitionRequest::PartitionData::Decode([[maybe_unused]] Reader& r, 
   }
   RETURN_IF_ERROR(r.ReadInt32(&partition_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -220,7 +220,7 @@ Status AlterPartitionRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[ma
     RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionRequest.Partitions: null array where null is not allowed");
@@ -235,10 +235,10 @@ Status AlterPartitionRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[ma
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -292,7 +292,7 @@ Status AlterPartitionRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   RETURN_IF_ERROR(r.ReadInt32(&broker_id));
   RETURN_IF_ERROR(r.ReadInt64(&broker_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionRequest.Topics: null array where null is not allowed");
@@ -307,10 +307,10 @@ Status AlterPartitionRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -370,7 +370,7 @@ Status AlterPartitionResponse::PartitionData::Decode([[maybe_unused]] Reader& r,
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionResponse.Isr: null array where null is not allowed");
@@ -389,10 +389,10 @@ Status AlterPartitionResponse::PartitionData::Decode([[maybe_unused]] Reader& r,
   }
   RETURN_IF_ERROR(r.ReadInt32(&partition_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -456,7 +456,7 @@ Status AlterPartitionResponse::TopicData::Decode([[maybe_unused]] Reader& r, [[m
     RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionResponse.Partitions: null array where null is not allowed");
@@ -471,10 +471,10 @@ Status AlterPartitionResponse::TopicData::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -528,7 +528,7 @@ Status AlterPartitionResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionResponse.Topics: null array where null is not allowed");
@@ -543,10 +543,10 @@ Status AlterPartitionResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

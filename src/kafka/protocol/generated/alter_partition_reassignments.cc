@@ -39,7 +39,7 @@ Status AlterPartitionReassignmentsRequest::ReassignablePartition::Decode([[maybe
   *this = ReassignablePartition{};
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("AlterPartitionReassignmentsRequest.Replicas: null array where null is not allowed");
@@ -55,10 +55,10 @@ Status AlterPartitionReassignmentsRequest::ReassignablePartition::Decode([[maybe
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -107,7 +107,7 @@ Status AlterPartitionReassignmentsRequest::ReassignableTopic::Decode([[maybe_unu
   *this = ReassignableTopic{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionReassignmentsRequest.Partitions: null array where null is not allowed");
@@ -122,10 +122,10 @@ Status AlterPartitionReassignmentsRequest::ReassignableTopic::Decode([[maybe_unu
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -176,7 +176,7 @@ Status AlterPartitionReassignmentsRequest::Decode([[maybe_unused]] Reader& r, [[
   *this = AlterPartitionReassignmentsRequest{};
   RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionReassignmentsRequest.Topics: null array where null is not allowed");
@@ -191,10 +191,10 @@ Status AlterPartitionReassignmentsRequest::Decode([[maybe_unused]] Reader& r, [[
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -243,10 +243,10 @@ Status AlterPartitionReassignmentsResponse::ReassignablePartitionResponse::Decod
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -296,7 +296,7 @@ Status AlterPartitionReassignmentsResponse::ReassignableTopicResponse::Decode([[
   *this = ReassignableTopicResponse{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionReassignmentsResponse.Partitions: null array where null is not allowed");
@@ -311,10 +311,10 @@ Status AlterPartitionReassignmentsResponse::ReassignableTopicResponse::Decode([[
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -369,7 +369,7 @@ Status AlterPartitionReassignmentsResponse::Decode([[maybe_unused]] Reader& r, [
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterPartitionReassignmentsResponse.Responses: null array where null is not allowed");
@@ -384,10 +384,10 @@ Status AlterPartitionReassignmentsResponse::Decode([[maybe_unused]] Reader& r, [
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

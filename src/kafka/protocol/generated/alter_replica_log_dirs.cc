@@ -35,7 +35,7 @@ Status AlterReplicaLogDirsRequest::AlterReplicaLogDirTopic::Decode([[maybe_unuse
   *this = AlterReplicaLogDirTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 4, &n));
     if (n < 0) {
       return Status::Corruption("AlterReplicaLogDirsRequest.Partitions: null array where null is not allowed");
@@ -50,10 +50,10 @@ Status AlterReplicaLogDirsRequest::AlterReplicaLogDirTopic::Decode([[maybe_unuse
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -103,7 +103,7 @@ Status AlterReplicaLogDirsRequest::AlterReplicaLogDir::Decode([[maybe_unused]] R
   *this = AlterReplicaLogDir{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &path));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterReplicaLogDirsRequest.Topics: null array where null is not allowed");
@@ -118,10 +118,10 @@ Status AlterReplicaLogDirsRequest::AlterReplicaLogDir::Decode([[maybe_unused]] R
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -170,7 +170,7 @@ Status AlterReplicaLogDirsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_un
   if (v < 0 || v > 2) return Status::Unsupported("AlterReplicaLogDirsRequest: unsupported version " + std::to_string(v));
   *this = AlterReplicaLogDirsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterReplicaLogDirsRequest.Dirs: null array where null is not allowed");
@@ -185,10 +185,10 @@ Status AlterReplicaLogDirsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_un
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -234,10 +234,10 @@ Status AlterReplicaLogDirsResponse::AlterReplicaLogDirPartitionResult::Decode([[
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -287,7 +287,7 @@ Status AlterReplicaLogDirsResponse::AlterReplicaLogDirTopicResult::Decode([[mayb
   *this = AlterReplicaLogDirTopicResult{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterReplicaLogDirsResponse.Partitions: null array where null is not allowed");
@@ -302,10 +302,10 @@ Status AlterReplicaLogDirsResponse::AlterReplicaLogDirTopicResult::Decode([[mayb
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -356,7 +356,7 @@ Status AlterReplicaLogDirsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_u
   *this = AlterReplicaLogDirsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterReplicaLogDirsResponse.Results: null array where null is not allowed");
@@ -371,10 +371,10 @@ Status AlterReplicaLogDirsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_u
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

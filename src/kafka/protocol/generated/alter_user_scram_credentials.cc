@@ -32,10 +32,10 @@ Status AlterUserScramCredentialsRequest::ScramCredentialDeletion::Decode([[maybe
   RETURN_IF_ERROR(r.ReadString(true, &name));
   RETURN_IF_ERROR(r.ReadInt8(&mechanism));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -88,10 +88,10 @@ Status AlterUserScramCredentialsRequest::ScramCredentialUpsertion::Decode([[mayb
   RETURN_IF_ERROR(r.ReadBytes(true, &salt));
   RETURN_IF_ERROR(r.ReadBytes(true, &salted_password));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -147,7 +147,7 @@ Status AlterUserScramCredentialsRequest::Decode([[maybe_unused]] Reader& r, [[ma
   if (v < 0 || v > 0) return Status::Unsupported("AlterUserScramCredentialsRequest: unsupported version " + std::to_string(v));
   *this = AlterUserScramCredentialsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterUserScramCredentialsRequest.Deletions: null array where null is not allowed");
@@ -162,7 +162,7 @@ Status AlterUserScramCredentialsRequest::Decode([[maybe_unused]] Reader& r, [[ma
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterUserScramCredentialsRequest.Upsertions: null array where null is not allowed");
@@ -177,10 +177,10 @@ Status AlterUserScramCredentialsRequest::Decode([[maybe_unused]] Reader& r, [[ma
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -229,10 +229,10 @@ Status AlterUserScramCredentialsResponse::AlterUserScramCredentialsResult::Decod
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -284,7 +284,7 @@ Status AlterUserScramCredentialsResponse::Decode([[maybe_unused]] Reader& r, [[m
   *this = AlterUserScramCredentialsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AlterUserScramCredentialsResponse.Results: null array where null is not allowed");
@@ -299,10 +299,10 @@ Status AlterUserScramCredentialsResponse::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

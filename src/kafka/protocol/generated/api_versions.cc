@@ -44,10 +44,10 @@ Status ApiVersionsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     RETURN_IF_ERROR(r.ReadString(v >= 3, &client_software_version));
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -96,10 +96,10 @@ Status ApiVersionsResponse::ApiVersion::Decode([[maybe_unused]] Reader& r, [[may
   RETURN_IF_ERROR(r.ReadInt16(&min_version));
   RETURN_IF_ERROR(r.ReadInt16(&max_version));
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -168,10 +168,10 @@ Status ApiVersionsResponse::SupportedFeatureKey::Decode([[maybe_unused]] Reader&
     RETURN_IF_ERROR(r.ReadInt16(&max_version));
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -240,10 +240,10 @@ Status ApiVersionsResponse::FinalizedFeatureKey::Decode([[maybe_unused]] Reader&
     RETURN_IF_ERROR(r.ReadInt16(&min_version_level));
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -350,7 +350,7 @@ Status ApiVersionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   *this = ApiVersionsResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
     if (n < 0) {
       return Status::Corruption("ApiVersionsResponse.ApiKeys: null array where null is not allowed");
@@ -368,10 +368,10 @@ Status ApiVersionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -379,7 +379,7 @@ Status ApiVersionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
       if (tag == 0 && (v >= 3)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(v >= 3, 1, &n));
           if (n < 0) {
             return Status::Corruption("ApiVersionsResponse.SupportedFeatures: null array where null is not allowed");
@@ -399,7 +399,7 @@ Status ApiVersionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
       } else if (tag == 2 && (v >= 3)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(v >= 3, 1, &n));
           if (n < 0) {
             return Status::Corruption("ApiVersionsResponse.FinalizedFeatures: null array where null is not allowed");

@@ -30,10 +30,10 @@ Status AssignReplicasToDirsRequest::PartitionData::Decode([[maybe_unused]] Reade
   *this = PartitionData{};
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -81,7 +81,7 @@ Status AssignReplicasToDirsRequest::TopicData::Decode([[maybe_unused]] Reader& r
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AssignReplicasToDirsRequest.Partitions: null array where null is not allowed");
@@ -96,10 +96,10 @@ Status AssignReplicasToDirsRequest::TopicData::Decode([[maybe_unused]] Reader& r
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -148,7 +148,7 @@ Status AssignReplicasToDirsRequest::DirectoryData::Decode([[maybe_unused]] Reade
   *this = DirectoryData{};
   RETURN_IF_ERROR(r.ReadUuid(&id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AssignReplicasToDirsRequest.Topics: null array where null is not allowed");
@@ -163,10 +163,10 @@ Status AssignReplicasToDirsRequest::DirectoryData::Decode([[maybe_unused]] Reade
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -219,7 +219,7 @@ Status AssignReplicasToDirsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
   RETURN_IF_ERROR(r.ReadInt32(&broker_id));
   RETURN_IF_ERROR(r.ReadInt64(&broker_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AssignReplicasToDirsRequest.Directories: null array where null is not allowed");
@@ -234,10 +234,10 @@ Status AssignReplicasToDirsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -285,10 +285,10 @@ Status AssignReplicasToDirsResponse::PartitionData::Decode([[maybe_unused]] Read
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -337,7 +337,7 @@ Status AssignReplicasToDirsResponse::TopicData::Decode([[maybe_unused]] Reader& 
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AssignReplicasToDirsResponse.Partitions: null array where null is not allowed");
@@ -352,10 +352,10 @@ Status AssignReplicasToDirsResponse::TopicData::Decode([[maybe_unused]] Reader& 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -404,7 +404,7 @@ Status AssignReplicasToDirsResponse::DirectoryData::Decode([[maybe_unused]] Read
   *this = DirectoryData{};
   RETURN_IF_ERROR(r.ReadUuid(&id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AssignReplicasToDirsResponse.Topics: null array where null is not allowed");
@@ -419,10 +419,10 @@ Status AssignReplicasToDirsResponse::DirectoryData::Decode([[maybe_unused]] Read
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -475,7 +475,7 @@ Status AssignReplicasToDirsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("AssignReplicasToDirsResponse.Directories: null array where null is not allowed");
@@ -490,10 +490,10 @@ Status AssignReplicasToDirsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

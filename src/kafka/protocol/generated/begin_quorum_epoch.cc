@@ -40,10 +40,10 @@ Status BeginQuorumEpochRequest::PartitionData::Decode([[maybe_unused]] Reader& r
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -95,7 +95,7 @@ Status BeginQuorumEpochRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(v >= 1, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("BeginQuorumEpochRequest.Partitions: null array where null is not allowed");
@@ -110,10 +110,10 @@ Status BeginQuorumEpochRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -182,10 +182,10 @@ Status BeginQuorumEpochRequest::LeaderEndpoint::Decode([[maybe_unused]] Reader& 
     RETURN_IF_ERROR(r.ReadUint16(&port));
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -250,7 +250,7 @@ Status BeginQuorumEpochRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     RETURN_IF_ERROR(r.ReadInt32(&voter_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("BeginQuorumEpochRequest.Topics: null array where null is not allowed");
@@ -266,7 +266,7 @@ Status BeginQuorumEpochRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   }
   if (v >= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
       if (n < 0) {
         return Status::Corruption("BeginQuorumEpochRequest.LeaderEndpoints: null array where null is not allowed");
@@ -282,10 +282,10 @@ Status BeginQuorumEpochRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -338,10 +338,10 @@ Status BeginQuorumEpochResponse::PartitionData::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -393,7 +393,7 @@ Status BeginQuorumEpochResponse::TopicData::Decode([[maybe_unused]] Reader& r, [
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(v >= 1, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("BeginQuorumEpochResponse.Partitions: null array where null is not allowed");
@@ -408,10 +408,10 @@ Status BeginQuorumEpochResponse::TopicData::Decode([[maybe_unused]] Reader& r, [
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -479,10 +479,10 @@ Status BeginQuorumEpochResponse::NodeEndpoint::Decode([[maybe_unused]] Reader& r
     RETURN_IF_ERROR(r.ReadUint16(&port));
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -545,7 +545,7 @@ Status BeginQuorumEpochResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
   *this = BeginQuorumEpochResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("BeginQuorumEpochResponse.Topics: null array where null is not allowed");
@@ -560,10 +560,10 @@ Status BeginQuorumEpochResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -571,7 +571,7 @@ Status BeginQuorumEpochResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
       if (tag == 0 && (v >= 1)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(v >= 1, 1, &n));
           if (n < 0) {
             return Status::Corruption("BeginQuorumEpochResponse.NodeEndpoints: null array where null is not allowed");

@@ -51,10 +51,10 @@ Status BrokerHeartbeatRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   RETURN_IF_ERROR(r.ReadBool(&want_fence));
   RETURN_IF_ERROR(r.ReadBool(&want_shut_down));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -62,7 +62,7 @@ Status BrokerHeartbeatRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
       if (tag == 0 && (v >= 1)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(true, 16, &n));
           if (n < 0) {
             return Status::Corruption("BrokerHeartbeatRequest.OfflineLogDirs: null array where null is not allowed");
@@ -136,10 +136,10 @@ Status BrokerHeartbeatResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   RETURN_IF_ERROR(r.ReadBool(&is_fenced));
   RETURN_IF_ERROR(r.ReadBool(&should_shut_down));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -36,10 +36,10 @@ Status BrokerRegistrationRequest::Listener::Decode([[maybe_unused]] Reader& r, [
   RETURN_IF_ERROR(r.ReadUint16(&port));
   RETURN_IF_ERROR(r.ReadInt16(&security_protocol));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -90,10 +90,10 @@ Status BrokerRegistrationRequest::Feature::Decode([[maybe_unused]] Reader& r, [[
   RETURN_IF_ERROR(r.ReadInt16(&min_supported_version));
   RETURN_IF_ERROR(r.ReadInt16(&max_supported_version));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -168,7 +168,7 @@ Status BrokerRegistrationRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   RETURN_IF_ERROR(r.ReadString(true, &cluster_id));
   RETURN_IF_ERROR(r.ReadUuid(&incarnation_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("BrokerRegistrationRequest.Listeners: null array where null is not allowed");
@@ -183,7 +183,7 @@ Status BrokerRegistrationRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("BrokerRegistrationRequest.Features: null array where null is not allowed");
@@ -203,7 +203,7 @@ Status BrokerRegistrationRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   }
   if (v >= 2) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(true, 16, &n));
       if (n < 0) {
         return Status::Corruption("BrokerRegistrationRequest.LogDirs: null array where null is not allowed");
@@ -222,10 +222,10 @@ Status BrokerRegistrationRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
     RETURN_IF_ERROR(r.ReadInt64(&previous_broker_epoch));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -283,10 +283,10 @@ Status BrokerRegistrationResponse::Decode([[maybe_unused]] Reader& r, [[maybe_un
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadInt64(&broker_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -35,7 +35,7 @@ Status ConsumerGroupDescribeRequest::Decode([[maybe_unused]] Reader& r, [[maybe_
   if (v < 0 || v > 0) return Status::Unsupported("ConsumerGroupDescribeRequest: unsupported version " + std::to_string(v));
   *this = ConsumerGroupDescribeRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupDescribeRequest.GroupIds: null array where null is not allowed");
@@ -51,10 +51,10 @@ Status ConsumerGroupDescribeRequest::Decode([[maybe_unused]] Reader& r, [[maybe_
   }
   RETURN_IF_ERROR(r.ReadBool(&include_authorized_operations));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -105,7 +105,7 @@ Status ConsumerGroupDescribeResponse::TopicPartitions::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   RETURN_IF_ERROR(r.ReadString(true, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupDescribeResponse.Partitions: null array where null is not allowed");
@@ -120,10 +120,10 @@ Status ConsumerGroupDescribeResponse::TopicPartitions::Decode([[maybe_unused]] R
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -171,7 +171,7 @@ Status ConsumerGroupDescribeResponse::Assignment::Encode([[maybe_unused]] Writer
 Status ConsumerGroupDescribeResponse::Assignment::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t v) {
   *this = Assignment{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupDescribeResponse.TopicPartitions: null array where null is not allowed");
@@ -186,10 +186,10 @@ Status ConsumerGroupDescribeResponse::Assignment::Decode([[maybe_unused]] Reader
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -250,7 +250,7 @@ Status ConsumerGroupDescribeResponse::Member::Decode([[maybe_unused]] Reader& r,
   RETURN_IF_ERROR(r.ReadString(true, &client_id));
   RETURN_IF_ERROR(r.ReadString(true, &client_host));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupDescribeResponse.SubscribedTopicNames: null array where null is not allowed");
@@ -268,10 +268,10 @@ Status ConsumerGroupDescribeResponse::Member::Decode([[maybe_unused]] Reader& r,
   RETURN_IF_ERROR(assignment.Decode(r, v));
   RETURN_IF_ERROR(target_assignment.Decode(r, v));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -341,7 +341,7 @@ Status ConsumerGroupDescribeResponse::DescribedGroup::Decode([[maybe_unused]] Re
   RETURN_IF_ERROR(r.ReadInt32(&assignment_epoch));
   RETURN_IF_ERROR(r.ReadString(true, &assignor_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupDescribeResponse.Members: null array where null is not allowed");
@@ -357,10 +357,10 @@ Status ConsumerGroupDescribeResponse::DescribedGroup::Decode([[maybe_unused]] Re
   }
   RETURN_IF_ERROR(r.ReadInt32(&authorized_operations));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -418,7 +418,7 @@ Status ConsumerGroupDescribeResponse::Decode([[maybe_unused]] Reader& r, [[maybe
   *this = ConsumerGroupDescribeResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupDescribeResponse.Groups: null array where null is not allowed");
@@ -433,10 +433,10 @@ Status ConsumerGroupDescribeResponse::Decode([[maybe_unused]] Reader& r, [[maybe
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

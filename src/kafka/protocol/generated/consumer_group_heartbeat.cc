@@ -34,7 +34,7 @@ Status ConsumerGroupHeartbeatRequest::TopicPartitions::Decode([[maybe_unused]] R
   *this = TopicPartitions{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupHeartbeatRequest.Partitions: null array where null is not allowed");
@@ -49,10 +49,10 @@ Status ConsumerGroupHeartbeatRequest::TopicPartitions::Decode([[maybe_unused]] R
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -133,7 +133,7 @@ Status ConsumerGroupHeartbeatRequest::Decode([[maybe_unused]] Reader& r, [[maybe
   RETURN_IF_ERROR(r.ReadNullableString(true, &rack_id));
   RETURN_IF_ERROR(r.ReadInt32(&rebalance_timeout_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("ConsumerGroupHeartbeatRequest.SubscribedTopicNames: null array where null is not allowed");
@@ -153,7 +153,7 @@ Status ConsumerGroupHeartbeatRequest::Decode([[maybe_unused]] Reader& r, [[maybe
   }
   RETURN_IF_ERROR(r.ReadNullableString(true, &server_assignor));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("ConsumerGroupHeartbeatRequest.TopicPartitions: null array where null is not allowed");
@@ -169,10 +169,10 @@ Status ConsumerGroupHeartbeatRequest::Decode([[maybe_unused]] Reader& r, [[maybe
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -229,7 +229,7 @@ Status ConsumerGroupHeartbeatResponse::TopicPartitions::Decode([[maybe_unused]] 
   *this = TopicPartitions{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupHeartbeatResponse.Partitions: null array where null is not allowed");
@@ -244,10 +244,10 @@ Status ConsumerGroupHeartbeatResponse::TopicPartitions::Decode([[maybe_unused]] 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -294,7 +294,7 @@ Status ConsumerGroupHeartbeatResponse::Assignment::Encode([[maybe_unused]] Write
 Status ConsumerGroupHeartbeatResponse::Assignment::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t v) {
   *this = Assignment{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerGroupHeartbeatResponse.TopicPartitions: null array where null is not allowed");
@@ -309,10 +309,10 @@ Status ConsumerGroupHeartbeatResponse::Assignment::Decode([[maybe_unused]] Reade
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -374,7 +374,7 @@ Status ConsumerGroupHeartbeatResponse::Decode([[maybe_unused]] Reader& r, [[mayb
   RETURN_IF_ERROR(r.ReadInt32(&member_epoch));
   RETURN_IF_ERROR(r.ReadInt32(&heartbeat_interval_ms));
   {
-    int8_t marker;
+    int8_t marker = 0;
     RETURN_IF_ERROR(r.ReadInt8(&marker));
     if (marker < 0) {
       if (!(true)) return Status::Corruption("ConsumerGroupHeartbeatResponse.Assignment: null struct where null is not allowed");
@@ -384,10 +384,10 @@ Status ConsumerGroupHeartbeatResponse::Decode([[maybe_unused]] Reader& r, [[mayb
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -24,7 +24,7 @@ Status ConsumerProtocolAssignment::TopicPartition::Decode([[maybe_unused]] Reade
   *this = TopicPartition{};
   RETURN_IF_ERROR(r.ReadString(false, &topic));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(false, 4, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerProtocolAssignment.Partitions: null array where null is not allowed");
@@ -62,7 +62,7 @@ Status ConsumerProtocolAssignment::Decode([[maybe_unused]] Reader& r, [[maybe_un
   if (v < 0 || v > 3) return Status::Unsupported("ConsumerProtocolAssignment: unsupported version " + std::to_string(v));
   *this = ConsumerProtocolAssignment{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(false, 1, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerProtocolAssignment.AssignedPartitions: null array where null is not allowed");

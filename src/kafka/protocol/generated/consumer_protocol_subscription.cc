@@ -35,7 +35,7 @@ Status ConsumerProtocolSubscription::TopicPartition::Decode([[maybe_unused]] Rea
   }
   if (v >= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(false, 4, &n));
       if (n < 0) {
         return Status::Corruption("ConsumerProtocolSubscription.Partitions: null array where null is not allowed");
@@ -88,7 +88,7 @@ Status ConsumerProtocolSubscription::Decode([[maybe_unused]] Reader& r, [[maybe_
   if (v < 0 || v > 3) return Status::Unsupported("ConsumerProtocolSubscription: unsupported version " + std::to_string(v));
   *this = ConsumerProtocolSubscription{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(false, 1, &n));
     if (n < 0) {
       return Status::Corruption("ConsumerProtocolSubscription.Topics: null array where null is not allowed");
@@ -105,7 +105,7 @@ Status ConsumerProtocolSubscription::Decode([[maybe_unused]] Reader& r, [[maybe_
   RETURN_IF_ERROR(r.ReadNullableBytes(false, &user_data));
   if (v >= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(false, 1, &n));
       if (n < 0) {
         return Status::Corruption("ConsumerProtocolSubscription.OwnedPartitions: null array where null is not allowed");

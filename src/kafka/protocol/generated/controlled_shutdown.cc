@@ -38,10 +38,10 @@ Status ControlledShutdownRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
     RETURN_IF_ERROR(r.ReadInt64(&broker_epoch));
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -89,10 +89,10 @@ Status ControlledShutdownResponse::RemainingPartition::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadString(v >= 3, &topic_name));
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -143,7 +143,7 @@ Status ControlledShutdownResponse::Decode([[maybe_unused]] Reader& r, [[maybe_un
   *this = ControlledShutdownResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
     if (n < 0) {
       return Status::Corruption("ControlledShutdownResponse.RemainingPartitions: null array where null is not allowed");
@@ -158,10 +158,10 @@ Status ControlledShutdownResponse::Decode([[maybe_unused]] Reader& r, [[maybe_un
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -36,10 +36,10 @@ Status ControllerRegistrationRequest::Listener::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadUint16(&port));
   RETURN_IF_ERROR(r.ReadInt16(&security_protocol));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -90,10 +90,10 @@ Status ControllerRegistrationRequest::Feature::Decode([[maybe_unused]] Reader& r
   RETURN_IF_ERROR(r.ReadInt16(&min_supported_version));
   RETURN_IF_ERROR(r.ReadInt16(&max_supported_version));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -153,7 +153,7 @@ Status ControllerRegistrationRequest::Decode([[maybe_unused]] Reader& r, [[maybe
   RETURN_IF_ERROR(r.ReadUuid(&incarnation_id));
   RETURN_IF_ERROR(r.ReadBool(&zk_migration_ready));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ControllerRegistrationRequest.Listeners: null array where null is not allowed");
@@ -168,7 +168,7 @@ Status ControllerRegistrationRequest::Decode([[maybe_unused]] Reader& r, [[maybe
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ControllerRegistrationRequest.Features: null array where null is not allowed");
@@ -183,10 +183,10 @@ Status ControllerRegistrationRequest::Decode([[maybe_unused]] Reader& r, [[maybe
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -240,10 +240,10 @@ Status ControllerRegistrationResponse::Decode([[maybe_unused]] Reader& r, [[mayb
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

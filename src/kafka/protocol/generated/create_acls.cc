@@ -51,10 +51,10 @@ Status CreateAclsRequest::AclCreation::Decode([[maybe_unused]] Reader& r, [[mayb
   RETURN_IF_ERROR(r.ReadInt8(&operation));
   RETURN_IF_ERROR(r.ReadInt8(&permission_type));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -108,7 +108,7 @@ Status CreateAclsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   if (v < 0 || v > 3) return Status::Unsupported("CreateAclsRequest: unsupported version " + std::to_string(v));
   *this = CreateAclsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreateAclsRequest.Creations: null array where null is not allowed");
@@ -123,10 +123,10 @@ Status CreateAclsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -173,10 +173,10 @@ Status CreateAclsResponse::AclCreationResult::Decode([[maybe_unused]] Reader& r,
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 2, &error_message));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -227,7 +227,7 @@ Status CreateAclsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   *this = CreateAclsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreateAclsResponse.Results: null array where null is not allowed");
@@ -242,10 +242,10 @@ Status CreateAclsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,10 +34,10 @@ Status CreateDelegationTokenRequest::CreatableRenewers::Decode([[maybe_unused]] 
   RETURN_IF_ERROR(r.ReadString(v >= 2, &principal_type));
   RETURN_IF_ERROR(r.ReadString(v >= 2, &principal_name));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -105,7 +105,7 @@ Status CreateDelegationTokenRequest::Decode([[maybe_unused]] Reader& r, [[maybe_
     RETURN_IF_ERROR(r.ReadNullableString(v >= 2, &owner_principal_name));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreateDelegationTokenRequest.Renewers: null array where null is not allowed");
@@ -121,10 +121,10 @@ Status CreateDelegationTokenRequest::Decode([[maybe_unused]] Reader& r, [[maybe_
   }
   RETURN_IF_ERROR(r.ReadInt64(&max_lifetime_ms));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -210,10 +210,10 @@ Status CreateDelegationTokenResponse::Decode([[maybe_unused]] Reader& r, [[maybe
   RETURN_IF_ERROR(r.ReadBytes(v >= 2, &hmac));
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -32,7 +32,7 @@ Status CreatePartitionsRequest::CreatePartitionsAssignment::Encode([[maybe_unuse
 Status CreatePartitionsRequest::CreatePartitionsAssignment::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t v) {
   *this = CreatePartitionsAssignment{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 4, &n));
     if (n < 0) {
       return Status::Corruption("CreatePartitionsRequest.BrokerIds: null array where null is not allowed");
@@ -47,10 +47,10 @@ Status CreatePartitionsRequest::CreatePartitionsAssignment::Decode([[maybe_unuse
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -106,7 +106,7 @@ Status CreatePartitionsRequest::CreatePartitionsTopic::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadString(v >= 2, &name));
   RETURN_IF_ERROR(r.ReadInt32(&count));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("CreatePartitionsRequest.Assignments: null array where null is not allowed");
@@ -122,10 +122,10 @@ Status CreatePartitionsRequest::CreatePartitionsTopic::Decode([[maybe_unused]] R
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -177,7 +177,7 @@ Status CreatePartitionsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   if (v < 0 || v > 3) return Status::Unsupported("CreatePartitionsRequest: unsupported version " + std::to_string(v));
   *this = CreatePartitionsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreatePartitionsRequest.Topics: null array where null is not allowed");
@@ -194,10 +194,10 @@ Status CreatePartitionsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   RETURN_IF_ERROR(r.ReadBool(&validate_only));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -249,10 +249,10 @@ Status CreatePartitionsResponse::CreatePartitionsTopicResult::Decode([[maybe_unu
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 2, &error_message));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -304,7 +304,7 @@ Status CreatePartitionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
   *this = CreatePartitionsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreatePartitionsResponse.Results: null array where null is not allowed");
@@ -319,10 +319,10 @@ Status CreatePartitionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,7 +34,7 @@ Status CreateTopicsRequest::CreatableReplicaAssignment::Decode([[maybe_unused]] 
   *this = CreatableReplicaAssignment{};
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 4, &n));
     if (n < 0) {
       return Status::Corruption("CreateTopicsRequest.BrokerIds: null array where null is not allowed");
@@ -49,10 +49,10 @@ Status CreateTopicsRequest::CreatableReplicaAssignment::Decode([[maybe_unused]] 
     }
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -101,10 +101,10 @@ Status CreateTopicsRequest::CreatableTopicConfig::Decode([[maybe_unused]] Reader
   RETURN_IF_ERROR(r.ReadString(v >= 5, &name));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 5, &value));
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -162,7 +162,7 @@ Status CreateTopicsRequest::CreatableTopic::Decode([[maybe_unused]] Reader& r, [
   RETURN_IF_ERROR(r.ReadInt32(&num_partitions));
   RETURN_IF_ERROR(r.ReadInt16(&replication_factor));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreateTopicsRequest.Assignments: null array where null is not allowed");
@@ -177,7 +177,7 @@ Status CreateTopicsRequest::CreatableTopic::Decode([[maybe_unused]] Reader& r, [
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreateTopicsRequest.Configs: null array where null is not allowed");
@@ -192,10 +192,10 @@ Status CreateTopicsRequest::CreatableTopic::Decode([[maybe_unused]] Reader& r, [
     }
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -253,7 +253,7 @@ Status CreateTopicsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   if (v < 0 || v > 7) return Status::Unsupported("CreateTopicsRequest: unsupported version " + std::to_string(v));
   *this = CreateTopicsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreateTopicsRequest.Topics: null array where null is not allowed");
@@ -272,10 +272,10 @@ Status CreateTopicsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     RETURN_IF_ERROR(r.ReadBool(&validate_only));
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -359,10 +359,10 @@ Status CreateTopicsResponse::CreatableTopicConfigs::Decode([[maybe_unused]] Read
     RETURN_IF_ERROR(r.ReadBool(&is_sensitive));
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -457,7 +457,7 @@ Status CreateTopicsResponse::CreatableTopicResult::Decode([[maybe_unused]] Reade
   }
   if (v >= 5) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 1, &n));
       if (n < 0) {
         if (!(true)) return Status::Corruption("CreateTopicsResponse.Configs: null array where null is not allowed");
@@ -474,10 +474,10 @@ Status CreateTopicsResponse::CreatableTopicResult::Decode([[maybe_unused]] Reade
     }
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -547,7 +547,7 @@ Status CreateTopicsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 1, &n));
     if (n < 0) {
       return Status::Corruption("CreateTopicsResponse.Topics: null array where null is not allowed");
@@ -562,10 +562,10 @@ Status CreateTopicsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

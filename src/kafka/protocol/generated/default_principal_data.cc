@@ -36,10 +36,10 @@ Status DefaultPrincipalData::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   RETURN_IF_ERROR(r.ReadString(true, &name));
   RETURN_IF_ERROR(r.ReadBool(&token_authenticated));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

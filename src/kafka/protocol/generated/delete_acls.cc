@@ -51,10 +51,10 @@ Status DeleteAclsRequest::DeleteAclsFilter::Decode([[maybe_unused]] Reader& r, [
   RETURN_IF_ERROR(r.ReadInt8(&operation));
   RETURN_IF_ERROR(r.ReadInt8(&permission_type));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -108,7 +108,7 @@ Status DeleteAclsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   if (v < 0 || v > 3) return Status::Unsupported("DeleteAclsRequest: unsupported version " + std::to_string(v));
   *this = DeleteAclsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteAclsRequest.Filters: null array where null is not allowed");
@@ -123,10 +123,10 @@ Status DeleteAclsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -196,10 +196,10 @@ Status DeleteAclsResponse::DeleteAclsMatchingAcl::Decode([[maybe_unused]] Reader
   RETURN_IF_ERROR(r.ReadInt8(&operation));
   RETURN_IF_ERROR(r.ReadInt8(&permission_type));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -258,7 +258,7 @@ Status DeleteAclsResponse::DeleteAclsFilterResult::Decode([[maybe_unused]] Reade
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 2, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteAclsResponse.MatchingAcls: null array where null is not allowed");
@@ -273,10 +273,10 @@ Status DeleteAclsResponse::DeleteAclsFilterResult::Decode([[maybe_unused]] Reade
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -328,7 +328,7 @@ Status DeleteAclsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   *this = DeleteAclsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteAclsResponse.FilterResults: null array where null is not allowed");
@@ -343,10 +343,10 @@ Status DeleteAclsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -35,7 +35,7 @@ Status DeleteGroupsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   if (v < 0 || v > 2) return Status::Unsupported("DeleteGroupsRequest: unsupported version " + std::to_string(v));
   *this = DeleteGroupsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteGroupsRequest.GroupsNames: null array where null is not allowed");
@@ -50,10 +50,10 @@ Status DeleteGroupsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -100,10 +100,10 @@ Status DeleteGroupsResponse::DeletableGroupResult::Decode([[maybe_unused]] Reade
   RETURN_IF_ERROR(r.ReadString(v >= 2, &group_id));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -154,7 +154,7 @@ Status DeleteGroupsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   *this = DeleteGroupsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteGroupsResponse.Results: null array where null is not allowed");
@@ -169,10 +169,10 @@ Status DeleteGroupsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -32,10 +32,10 @@ Status DeleteRecordsRequest::DeleteRecordsPartition::Decode([[maybe_unused]] Rea
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt64(&offset));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -85,7 +85,7 @@ Status DeleteRecordsRequest::DeleteRecordsTopic::Decode([[maybe_unused]] Reader&
   *this = DeleteRecordsTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteRecordsRequest.Partitions: null array where null is not allowed");
@@ -100,10 +100,10 @@ Status DeleteRecordsRequest::DeleteRecordsTopic::Decode([[maybe_unused]] Reader&
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -153,7 +153,7 @@ Status DeleteRecordsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   if (v < 0 || v > 2) return Status::Unsupported("DeleteRecordsRequest: unsupported version " + std::to_string(v));
   *this = DeleteRecordsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteRecordsRequest.Topics: null array where null is not allowed");
@@ -169,10 +169,10 @@ Status DeleteRecordsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   }
   RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -221,10 +221,10 @@ Status DeleteRecordsResponse::DeleteRecordsPartitionResult::Decode([[maybe_unuse
   RETURN_IF_ERROR(r.ReadInt64(&low_watermark));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -275,7 +275,7 @@ Status DeleteRecordsResponse::DeleteRecordsTopicResult::Decode([[maybe_unused]] 
   *this = DeleteRecordsTopicResult{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteRecordsResponse.Partitions: null array where null is not allowed");
@@ -290,10 +290,10 @@ Status DeleteRecordsResponse::DeleteRecordsTopicResult::Decode([[maybe_unused]] 
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -344,7 +344,7 @@ Status DeleteRecordsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   *this = DeleteRecordsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteRecordsResponse.Topics: null array where null is not allowed");
@@ -359,10 +359,10 @@ Status DeleteRecordsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

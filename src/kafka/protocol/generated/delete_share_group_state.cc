@@ -30,10 +30,10 @@ Status DeleteShareGroupStateRequest::PartitionData::Decode([[maybe_unused]] Read
   *this = PartitionData{};
   RETURN_IF_ERROR(r.ReadInt32(&partition));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -81,7 +81,7 @@ Status DeleteShareGroupStateRequest::DeleteStateData::Decode([[maybe_unused]] Re
   *this = DeleteStateData{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteShareGroupStateRequest.Partitions: null array where null is not allowed");
@@ -96,10 +96,10 @@ Status DeleteShareGroupStateRequest::DeleteStateData::Decode([[maybe_unused]] Re
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -150,7 +150,7 @@ Status DeleteShareGroupStateRequest::Decode([[maybe_unused]] Reader& r, [[maybe_
   *this = DeleteShareGroupStateRequest{};
   RETURN_IF_ERROR(r.ReadString(true, &group_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteShareGroupStateRequest.Topics: null array where null is not allowed");
@@ -165,10 +165,10 @@ Status DeleteShareGroupStateRequest::Decode([[maybe_unused]] Reader& r, [[maybe_
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -217,10 +217,10 @@ Status DeleteShareGroupStateResponse::PartitionResult::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -270,7 +270,7 @@ Status DeleteShareGroupStateResponse::DeleteStateResult::Decode([[maybe_unused]]
   *this = DeleteStateResult{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteShareGroupStateResponse.Partitions: null array where null is not allowed");
@@ -285,10 +285,10 @@ Status DeleteShareGroupStateResponse::DeleteStateResult::Decode([[maybe_unused]]
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -337,7 +337,7 @@ Status DeleteShareGroupStateResponse::Decode([[maybe_unused]] Reader& r, [[maybe
   if (v < 0 || v > 0) return Status::Unsupported("DeleteShareGroupStateResponse: unsupported version " + std::to_string(v));
   *this = DeleteShareGroupStateResponse{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteShareGroupStateResponse.Results: null array where null is not allowed");
@@ -352,10 +352,10 @@ Status DeleteShareGroupStateResponse::Decode([[maybe_unused]] Reader& r, [[maybe
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

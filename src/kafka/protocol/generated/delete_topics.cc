@@ -45,10 +45,10 @@ Status DeleteTopicsRequest::DeleteTopicState::Decode([[maybe_unused]] Reader& r,
     RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -110,7 +110,7 @@ Status DeleteTopicsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   *this = DeleteTopicsRequest{};
   if (v >= 6) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("DeleteTopicsRequest.Topics: null array where null is not allowed");
@@ -127,7 +127,7 @@ Status DeleteTopicsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   if (v <= 5) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("DeleteTopicsRequest.TopicNames: null array where null is not allowed");
@@ -144,10 +144,10 @@ Status DeleteTopicsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -214,10 +214,10 @@ Status DeleteTopicsResponse::DeletableTopicResult::Decode([[maybe_unused]] Reade
     RETURN_IF_ERROR(r.ReadNullableString(v >= 4, &error_message));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -274,7 +274,7 @@ Status DeleteTopicsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("DeleteTopicsResponse.Responses: null array where null is not allowed");
@@ -289,10 +289,10 @@ Status DeleteTopicsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

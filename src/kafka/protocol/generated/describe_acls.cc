@@ -53,10 +53,10 @@ Status DescribeAclsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   RETURN_IF_ERROR(r.ReadInt8(&operation));
   RETURN_IF_ERROR(r.ReadInt8(&permission_type));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -114,10 +114,10 @@ Status DescribeAclsResponse::AclDescription::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadInt8(&operation));
   RETURN_IF_ERROR(r.ReadInt8(&permission_type));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -179,7 +179,7 @@ Status DescribeAclsResponse::DescribeAclsResource::Decode([[maybe_unused]] Reade
     RETURN_IF_ERROR(r.ReadInt8(&pattern_type));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeAclsResponse.Acls: null array where null is not allowed");
@@ -194,10 +194,10 @@ Status DescribeAclsResponse::DescribeAclsResource::Decode([[maybe_unused]] Reade
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -255,7 +255,7 @@ Status DescribeAclsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 2, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeAclsResponse.Resources: null array where null is not allowed");
@@ -270,10 +270,10 @@ Status DescribeAclsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -36,10 +36,10 @@ Status DescribeClientQuotasRequest::ComponentData::Decode([[maybe_unused]] Reade
   RETURN_IF_ERROR(r.ReadInt8(&match_type));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 1, &match));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -90,7 +90,7 @@ Status DescribeClientQuotasRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
   if (v < 0 || v > 1) return Status::Unsupported("DescribeClientQuotasRequest: unsupported version " + std::to_string(v));
   *this = DescribeClientQuotasRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeClientQuotasRequest.Components: null array where null is not allowed");
@@ -106,10 +106,10 @@ Status DescribeClientQuotasRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
   }
   RETURN_IF_ERROR(r.ReadBool(&strict));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -158,10 +158,10 @@ Status DescribeClientQuotasResponse::EntityData::Decode([[maybe_unused]] Reader&
   RETURN_IF_ERROR(r.ReadString(v >= 1, &entity_type));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 1, &entity_name));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -209,10 +209,10 @@ Status DescribeClientQuotasResponse::ValueData::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadString(v >= 1, &key));
   RETURN_IF_ERROR(r.ReadFloat64(&value));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -263,7 +263,7 @@ Status DescribeClientQuotasResponse::EntryData::Encode([[maybe_unused]] Writer& 
 Status DescribeClientQuotasResponse::EntryData::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t v) {
   *this = EntryData{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeClientQuotasResponse.Entity: null array where null is not allowed");
@@ -278,7 +278,7 @@ Status DescribeClientQuotasResponse::EntryData::Decode([[maybe_unused]] Reader& 
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeClientQuotasResponse.Values: null array where null is not allowed");
@@ -293,10 +293,10 @@ Status DescribeClientQuotasResponse::EntryData::Decode([[maybe_unused]] Reader& 
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -357,7 +357,7 @@ Status DescribeClientQuotasResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 1, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("DescribeClientQuotasResponse.Entries: null array where null is not allowed");
@@ -373,10 +373,10 @@ Status DescribeClientQuotasResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -40,10 +40,10 @@ Status DescribeClusterRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     RETURN_IF_ERROR(r.ReadInt8(&endpoint_type));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -94,10 +94,10 @@ Status DescribeClusterResponse::DescribeClusterBroker::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadInt32(&port));
   RETURN_IF_ERROR(r.ReadNullableString(true, &rack));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -167,7 +167,7 @@ Status DescribeClusterResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   RETURN_IF_ERROR(r.ReadString(true, &cluster_id));
   RETURN_IF_ERROR(r.ReadInt32(&controller_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeClusterResponse.Brokers: null array where null is not allowed");
@@ -183,10 +183,10 @@ Status DescribeClusterResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   }
   RETURN_IF_ERROR(r.ReadInt32(&cluster_authorized_operations));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

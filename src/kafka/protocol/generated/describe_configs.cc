@@ -43,7 +43,7 @@ Status DescribeConfigsRequest::DescribeConfigsResource::Decode([[maybe_unused]] 
   RETURN_IF_ERROR(r.ReadInt8(&resource_type));
   RETURN_IF_ERROR(r.ReadString(v >= 4, &resource_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("DescribeConfigsRequest.ConfigurationKeys: null array where null is not allowed");
@@ -59,10 +59,10 @@ Status DescribeConfigsRequest::DescribeConfigsResource::Decode([[maybe_unused]] 
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -122,7 +122,7 @@ Status DescribeConfigsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   if (v < 0 || v > 4) return Status::Unsupported("DescribeConfigsRequest: unsupported version " + std::to_string(v));
   *this = DescribeConfigsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeConfigsRequest.Resources: null array where null is not allowed");
@@ -143,10 +143,10 @@ Status DescribeConfigsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     RETURN_IF_ERROR(r.ReadBool(&include_documentation));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -216,10 +216,10 @@ Status DescribeConfigsResponse::DescribeConfigsSynonym::Decode([[maybe_unused]] 
     RETURN_IF_ERROR(r.ReadInt8(&source));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -301,7 +301,7 @@ Status DescribeConfigsResponse::DescribeConfigsResourceResult::Decode([[maybe_un
   RETURN_IF_ERROR(r.ReadBool(&is_sensitive));
   if (v >= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("DescribeConfigsResponse.Synonyms: null array where null is not allowed");
@@ -323,10 +323,10 @@ Status DescribeConfigsResponse::DescribeConfigsResourceResult::Decode([[maybe_un
     RETURN_IF_ERROR(r.ReadNullableString(v >= 4, &documentation));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -390,7 +390,7 @@ Status DescribeConfigsResponse::DescribeConfigsResult::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadInt8(&resource_type));
   RETURN_IF_ERROR(r.ReadString(v >= 4, &resource_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeConfigsResponse.Configs: null array where null is not allowed");
@@ -405,10 +405,10 @@ Status DescribeConfigsResponse::DescribeConfigsResult::Decode([[maybe_unused]] R
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -462,7 +462,7 @@ Status DescribeConfigsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   *this = DescribeConfigsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeConfigsResponse.Results: null array where null is not allowed");
@@ -477,10 +477,10 @@ Status DescribeConfigsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

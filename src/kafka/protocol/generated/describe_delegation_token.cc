@@ -34,10 +34,10 @@ Status DescribeDelegationTokenRequest::DescribeDelegationTokenOwner::Decode([[ma
   RETURN_IF_ERROR(r.ReadString(v >= 2, &principal_type));
   RETURN_IF_ERROR(r.ReadString(v >= 2, &principal_name));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -91,7 +91,7 @@ Status DescribeDelegationTokenRequest::Decode([[maybe_unused]] Reader& r, [[mayb
   if (v < 0 || v > 3) return Status::Unsupported("DescribeDelegationTokenRequest: unsupported version " + std::to_string(v));
   *this = DescribeDelegationTokenRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("DescribeDelegationTokenRequest.Owners: null array where null is not allowed");
@@ -107,10 +107,10 @@ Status DescribeDelegationTokenRequest::Decode([[maybe_unused]] Reader& r, [[mayb
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -158,10 +158,10 @@ Status DescribeDelegationTokenResponse::DescribedDelegationTokenRenewer::Decode(
   RETURN_IF_ERROR(r.ReadString(v >= 2, &principal_type));
   RETURN_IF_ERROR(r.ReadString(v >= 2, &principal_name));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -243,7 +243,7 @@ Status DescribeDelegationTokenResponse::DescribedDelegationToken::Decode([[maybe
   RETURN_IF_ERROR(r.ReadString(v >= 2, &token_id));
   RETURN_IF_ERROR(r.ReadBytes(v >= 2, &hmac));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeDelegationTokenResponse.Renewers: null array where null is not allowed");
@@ -258,10 +258,10 @@ Status DescribeDelegationTokenResponse::DescribedDelegationToken::Decode([[maybe
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -321,7 +321,7 @@ Status DescribeDelegationTokenResponse::Decode([[maybe_unused]] Reader& r, [[may
   *this = DescribeDelegationTokenResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeDelegationTokenResponse.Tokens: null array where null is not allowed");
@@ -337,10 +337,10 @@ Status DescribeDelegationTokenResponse::Decode([[maybe_unused]] Reader& r, [[may
   }
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -40,7 +40,7 @@ Status DescribeGroupsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   if (v < 0 || v > 5) return Status::Unsupported("DescribeGroupsRequest: unsupported version " + std::to_string(v));
   *this = DescribeGroupsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeGroupsRequest.Groups: null array where null is not allowed");
@@ -58,10 +58,10 @@ Status DescribeGroupsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     RETURN_IF_ERROR(r.ReadBool(&include_authorized_operations));
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -124,10 +124,10 @@ Status DescribeGroupsResponse::DescribedGroupMember::Decode([[maybe_unused]] Rea
   RETURN_IF_ERROR(r.ReadBytes(v >= 5, &member_metadata));
   RETURN_IF_ERROR(r.ReadBytes(v >= 5, &member_assignment));
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -197,7 +197,7 @@ Status DescribeGroupsResponse::DescribedGroup::Decode([[maybe_unused]] Reader& r
   RETURN_IF_ERROR(r.ReadString(v >= 5, &protocol_type));
   RETURN_IF_ERROR(r.ReadString(v >= 5, &protocol_data));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeGroupsResponse.Members: null array where null is not allowed");
@@ -215,10 +215,10 @@ Status DescribeGroupsResponse::DescribedGroup::Decode([[maybe_unused]] Reader& r
     RETURN_IF_ERROR(r.ReadInt32(&authorized_operations));
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -278,7 +278,7 @@ Status DescribeGroupsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 5, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeGroupsResponse.Groups: null array where null is not allowed");
@@ -293,10 +293,10 @@ Status DescribeGroupsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (v >= 5) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

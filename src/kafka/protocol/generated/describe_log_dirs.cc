@@ -35,7 +35,7 @@ Status DescribeLogDirsRequest::DescribableLogDirTopic::Decode([[maybe_unused]] R
   *this = DescribableLogDirTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &topic));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 4, &n));
     if (n < 0) {
       return Status::Corruption("DescribeLogDirsRequest.Partitions: null array where null is not allowed");
@@ -50,10 +50,10 @@ Status DescribeLogDirsRequest::DescribableLogDirTopic::Decode([[maybe_unused]] R
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -107,7 +107,7 @@ Status DescribeLogDirsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   if (v < 0 || v > 4) return Status::Unsupported("DescribeLogDirsRequest: unsupported version " + std::to_string(v));
   *this = DescribeLogDirsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("DescribeLogDirsRequest.Topics: null array where null is not allowed");
@@ -123,10 +123,10 @@ Status DescribeLogDirsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -176,10 +176,10 @@ Status DescribeLogDirsResponse::DescribeLogDirsPartition::Decode([[maybe_unused]
   RETURN_IF_ERROR(r.ReadInt64(&offset_lag));
   RETURN_IF_ERROR(r.ReadBool(&is_future_key));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -231,7 +231,7 @@ Status DescribeLogDirsResponse::DescribeLogDirsTopic::Decode([[maybe_unused]] Re
   *this = DescribeLogDirsTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeLogDirsResponse.Partitions: null array where null is not allowed");
@@ -246,10 +246,10 @@ Status DescribeLogDirsResponse::DescribeLogDirsTopic::Decode([[maybe_unused]] Re
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -307,7 +307,7 @@ Status DescribeLogDirsResponse::DescribeLogDirsResult::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadString(v >= 2, &log_dir));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeLogDirsResponse.Topics: null array where null is not allowed");
@@ -328,10 +328,10 @@ Status DescribeLogDirsResponse::DescribeLogDirsResult::Decode([[maybe_unused]] R
     RETURN_IF_ERROR(r.ReadInt64(&usable_bytes));
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -391,7 +391,7 @@ Status DescribeLogDirsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     RETURN_IF_ERROR(r.ReadInt16(&error_code));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeLogDirsResponse.Results: null array where null is not allowed");
@@ -406,10 +406,10 @@ Status DescribeLogDirsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,7 +34,7 @@ Status DescribeProducersRequest::TopicRequest::Decode([[maybe_unused]] Reader& r
   *this = TopicRequest{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("DescribeProducersRequest.PartitionIndexes: null array where null is not allowed");
@@ -49,10 +49,10 @@ Status DescribeProducersRequest::TopicRequest::Decode([[maybe_unused]] Reader& r
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -101,7 +101,7 @@ Status DescribeProducersRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unus
   if (v < 0 || v > 0) return Status::Unsupported("DescribeProducersRequest: unsupported version " + std::to_string(v));
   *this = DescribeProducersRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeProducersRequest.Topics: null array where null is not allowed");
@@ -116,10 +116,10 @@ Status DescribeProducersRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -173,10 +173,10 @@ Status DescribeProducersResponse::ProducerState::Decode([[maybe_unused]] Reader&
   RETURN_IF_ERROR(r.ReadInt32(&coordinator_epoch));
   RETURN_IF_ERROR(r.ReadInt64(&current_txn_start_offset));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -233,7 +233,7 @@ Status DescribeProducersResponse::PartitionResponse::Decode([[maybe_unused]] Rea
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeProducersResponse.ActiveProducers: null array where null is not allowed");
@@ -248,10 +248,10 @@ Status DescribeProducersResponse::PartitionResponse::Decode([[maybe_unused]] Rea
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -302,7 +302,7 @@ Status DescribeProducersResponse::TopicResponse::Decode([[maybe_unused]] Reader&
   *this = TopicResponse{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeProducersResponse.Partitions: null array where null is not allowed");
@@ -317,10 +317,10 @@ Status DescribeProducersResponse::TopicResponse::Decode([[maybe_unused]] Reader&
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -371,7 +371,7 @@ Status DescribeProducersResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   *this = DescribeProducersResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeProducersResponse.Topics: null array where null is not allowed");
@@ -386,10 +386,10 @@ Status DescribeProducersResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unu
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

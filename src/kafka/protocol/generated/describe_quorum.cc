@@ -30,10 +30,10 @@ Status DescribeQuorumRequest::PartitionData::Decode([[maybe_unused]] Reader& r, 
   *this = PartitionData{};
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -81,7 +81,7 @@ Status DescribeQuorumRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[ma
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(true, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeQuorumRequest.Partitions: null array where null is not allowed");
@@ -96,10 +96,10 @@ Status DescribeQuorumRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[ma
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -148,7 +148,7 @@ Status DescribeQuorumRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   if (v < 0 || v > 2) return Status::Unsupported("DescribeQuorumRequest: unsupported version " + std::to_string(v));
   *this = DescribeQuorumRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeQuorumRequest.Topics: null array where null is not allowed");
@@ -163,10 +163,10 @@ Status DescribeQuorumRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -232,10 +232,10 @@ Status DescribeQuorumResponse::ReplicaState::Decode([[maybe_unused]] Reader& r, 
     RETURN_IF_ERROR(r.ReadInt64(&last_caught_up_timestamp));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -305,7 +305,7 @@ Status DescribeQuorumResponse::PartitionData::Decode([[maybe_unused]] Reader& r,
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   RETURN_IF_ERROR(r.ReadInt64(&high_watermark));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeQuorumResponse.CurrentVoters: null array where null is not allowed");
@@ -320,7 +320,7 @@ Status DescribeQuorumResponse::PartitionData::Decode([[maybe_unused]] Reader& r,
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeQuorumResponse.Observers: null array where null is not allowed");
@@ -335,10 +335,10 @@ Status DescribeQuorumResponse::PartitionData::Decode([[maybe_unused]] Reader& r,
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -393,7 +393,7 @@ Status DescribeQuorumResponse::TopicData::Decode([[maybe_unused]] Reader& r, [[m
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(true, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeQuorumResponse.Partitions: null array where null is not allowed");
@@ -408,10 +408,10 @@ Status DescribeQuorumResponse::TopicData::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -478,10 +478,10 @@ Status DescribeQuorumResponse::Listener::Decode([[maybe_unused]] Reader& r, [[ma
     RETURN_IF_ERROR(r.ReadUint16(&port));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -542,7 +542,7 @@ Status DescribeQuorumResponse::Node::Decode([[maybe_unused]] Reader& r, [[maybe_
   }
   if (v >= 2) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
       if (n < 0) {
         return Status::Corruption("DescribeQuorumResponse.Listeners: null array where null is not allowed");
@@ -558,10 +558,10 @@ Status DescribeQuorumResponse::Node::Decode([[maybe_unused]] Reader& r, [[maybe_
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -626,7 +626,7 @@ Status DescribeQuorumResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeQuorumResponse.Topics: null array where null is not allowed");
@@ -642,7 +642,7 @@ Status DescribeQuorumResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   }
   if (v >= 2) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
       if (n < 0) {
         return Status::Corruption("DescribeQuorumResponse.Nodes: null array where null is not allowed");
@@ -658,10 +658,10 @@ Status DescribeQuorumResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -30,10 +30,10 @@ Status DescribeTopicPartitionsRequest::TopicRequest::Decode([[maybe_unused]] Rea
   *this = TopicRequest{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -79,10 +79,10 @@ Status DescribeTopicPartitionsRequest::Cursor::Decode([[maybe_unused]] Reader& r
   RETURN_IF_ERROR(r.ReadString(true, &topic_name));
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -138,7 +138,7 @@ Status DescribeTopicPartitionsRequest::Decode([[maybe_unused]] Reader& r, [[mayb
   if (v < 0 || v > 0) return Status::Unsupported("DescribeTopicPartitionsRequest: unsupported version " + std::to_string(v));
   *this = DescribeTopicPartitionsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTopicPartitionsRequest.Topics: null array where null is not allowed");
@@ -154,7 +154,7 @@ Status DescribeTopicPartitionsRequest::Decode([[maybe_unused]] Reader& r, [[mayb
   }
   RETURN_IF_ERROR(r.ReadInt32(&response_partition_limit));
   {
-    int8_t marker;
+    int8_t marker = 0;
     RETURN_IF_ERROR(r.ReadInt8(&marker));
     if (marker < 0) {
       if (!(true)) return Status::Corruption("DescribeTopicPartitionsRequest.Cursor: null struct where null is not allowed");
@@ -164,10 +164,10 @@ Status DescribeTopicPartitionsRequest::Decode([[maybe_unused]] Reader& r, [[mayb
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -249,7 +249,7 @@ Status DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponsePartition
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTopicPartitionsResponse.ReplicaNodes: null array where null is not allowed");
@@ -264,7 +264,7 @@ Status DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponsePartition
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTopicPartitionsResponse.IsrNodes: null array where null is not allowed");
@@ -279,7 +279,7 @@ Status DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponsePartition
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("DescribeTopicPartitionsResponse.EligibleLeaderReplicas: null array where null is not allowed");
@@ -295,7 +295,7 @@ Status DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponsePartition
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("DescribeTopicPartitionsResponse.LastKnownElr: null array where null is not allowed");
@@ -311,7 +311,7 @@ Status DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponsePartition
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTopicPartitionsResponse.OfflineReplicas: null array where null is not allowed");
@@ -326,10 +326,10 @@ Status DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponsePartition
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -392,7 +392,7 @@ Status DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponseTopic::De
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   RETURN_IF_ERROR(r.ReadBool(&is_internal));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTopicPartitionsResponse.Partitions: null array where null is not allowed");
@@ -408,10 +408,10 @@ Status DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponseTopic::De
   }
   RETURN_IF_ERROR(r.ReadInt32(&topic_authorized_operations));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -462,10 +462,10 @@ Status DescribeTopicPartitionsResponse::Cursor::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadString(true, &topic_name));
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -522,7 +522,7 @@ Status DescribeTopicPartitionsResponse::Decode([[maybe_unused]] Reader& r, [[may
   *this = DescribeTopicPartitionsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTopicPartitionsResponse.Topics: null array where null is not allowed");
@@ -537,7 +537,7 @@ Status DescribeTopicPartitionsResponse::Decode([[maybe_unused]] Reader& r, [[may
     }
   }
   {
-    int8_t marker;
+    int8_t marker = 0;
     RETURN_IF_ERROR(r.ReadInt8(&marker));
     if (marker < 0) {
       if (!(true)) return Status::Corruption("DescribeTopicPartitionsResponse.NextCursor: null struct where null is not allowed");
@@ -547,10 +547,10 @@ Status DescribeTopicPartitionsResponse::Decode([[maybe_unused]] Reader& r, [[may
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,7 +34,7 @@ Status DescribeTransactionsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
   if (v < 0 || v > 0) return Status::Unsupported("DescribeTransactionsRequest: unsupported version " + std::to_string(v));
   *this = DescribeTransactionsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTransactionsRequest.TransactionalIds: null array where null is not allowed");
@@ -49,10 +49,10 @@ Status DescribeTransactionsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -100,7 +100,7 @@ Status DescribeTransactionsResponse::TopicData::Decode([[maybe_unused]] Reader& 
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(true, &topic));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTransactionsResponse.Partitions: null array where null is not allowed");
@@ -115,10 +115,10 @@ Status DescribeTransactionsResponse::TopicData::Decode([[maybe_unused]] Reader& 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -179,7 +179,7 @@ Status DescribeTransactionsResponse::TransactionState::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadInt64(&producer_id));
   RETURN_IF_ERROR(r.ReadInt16(&producer_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTransactionsResponse.Topics: null array where null is not allowed");
@@ -194,10 +194,10 @@ Status DescribeTransactionsResponse::TransactionState::Decode([[maybe_unused]] R
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -254,7 +254,7 @@ Status DescribeTransactionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
   *this = DescribeTransactionsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeTransactionsResponse.TransactionStates: null array where null is not allowed");
@@ -269,10 +269,10 @@ Status DescribeTransactionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

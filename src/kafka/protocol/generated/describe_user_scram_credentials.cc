@@ -30,10 +30,10 @@ Status DescribeUserScramCredentialsRequest::UserName::Decode([[maybe_unused]] Re
   *this = UserName{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -86,7 +86,7 @@ Status DescribeUserScramCredentialsRequest::Decode([[maybe_unused]] Reader& r, [
   if (v < 0 || v > 0) return Status::Unsupported("DescribeUserScramCredentialsRequest: unsupported version " + std::to_string(v));
   *this = DescribeUserScramCredentialsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("DescribeUserScramCredentialsRequest.Users: null array where null is not allowed");
@@ -102,10 +102,10 @@ Status DescribeUserScramCredentialsRequest::Decode([[maybe_unused]] Reader& r, [
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -151,10 +151,10 @@ Status DescribeUserScramCredentialsResponse::CredentialInfo::Decode([[maybe_unus
   RETURN_IF_ERROR(r.ReadInt8(&mechanism));
   RETURN_IF_ERROR(r.ReadInt32(&iterations));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -207,7 +207,7 @@ Status DescribeUserScramCredentialsResponse::DescribeUserScramCredentialsResult:
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeUserScramCredentialsResponse.CredentialInfos: null array where null is not allowed");
@@ -222,10 +222,10 @@ Status DescribeUserScramCredentialsResponse::DescribeUserScramCredentialsResult:
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -282,7 +282,7 @@ Status DescribeUserScramCredentialsResponse::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("DescribeUserScramCredentialsResponse.Results: null array where null is not allowed");
@@ -297,10 +297,10 @@ Status DescribeUserScramCredentialsResponse::Decode([[maybe_unused]] Reader& r, 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -35,7 +35,7 @@ Status ElectLeadersRequest::TopicPartitions::Decode([[maybe_unused]] Reader& r, 
   *this = TopicPartitions{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &topic));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 4, &n));
     if (n < 0) {
       return Status::Corruption("ElectLeadersRequest.Partitions: null array where null is not allowed");
@@ -50,10 +50,10 @@ Status ElectLeadersRequest::TopicPartitions::Decode([[maybe_unused]] Reader& r, 
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -116,7 +116,7 @@ Status ElectLeadersRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     RETURN_IF_ERROR(r.ReadInt8(&election_type));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("ElectLeadersRequest.TopicPartitions: null array where null is not allowed");
@@ -133,10 +133,10 @@ Status ElectLeadersRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -187,10 +187,10 @@ Status ElectLeadersResponse::PartitionResult::Decode([[maybe_unused]] Reader& r,
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 2, &error_message));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -241,7 +241,7 @@ Status ElectLeadersResponse::ReplicaElectionResult::Decode([[maybe_unused]] Read
   *this = ReplicaElectionResult{};
   RETURN_IF_ERROR(r.ReadString(v >= 2, &topic));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("ElectLeadersResponse.PartitionResult: null array where null is not allowed");
@@ -256,10 +256,10 @@ Status ElectLeadersResponse::ReplicaElectionResult::Decode([[maybe_unused]] Read
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -318,7 +318,7 @@ Status ElectLeadersResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     RETURN_IF_ERROR(r.ReadInt16(&error_code));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("ElectLeadersResponse.ReplicaElectionResults: null array where null is not allowed");
@@ -333,10 +333,10 @@ Status ElectLeadersResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

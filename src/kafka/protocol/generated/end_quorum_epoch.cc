@@ -44,10 +44,10 @@ Status EndQuorumEpochRequest::ReplicaInfo::Decode([[maybe_unused]] Reader& r, [[
     RETURN_IF_ERROR(r.ReadUuid(&candidate_directory_id));
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -109,7 +109,7 @@ Status EndQuorumEpochRequest::PartitionData::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (v <= 0) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 4, &n));
       if (n < 0) {
         return Status::Corruption("EndQuorumEpochRequest.PreferredSuccessors: null array where null is not allowed");
@@ -126,7 +126,7 @@ Status EndQuorumEpochRequest::PartitionData::Decode([[maybe_unused]] Reader& r, 
   }
   if (v >= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
       if (n < 0) {
         return Status::Corruption("EndQuorumEpochRequest.PreferredCandidates: null array where null is not allowed");
@@ -142,10 +142,10 @@ Status EndQuorumEpochRequest::PartitionData::Decode([[maybe_unused]] Reader& r, 
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -198,7 +198,7 @@ Status EndQuorumEpochRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[ma
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(v >= 1, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("EndQuorumEpochRequest.Partitions: null array where null is not allowed");
@@ -213,10 +213,10 @@ Status EndQuorumEpochRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[ma
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -285,10 +285,10 @@ Status EndQuorumEpochRequest::LeaderEndpoint::Decode([[maybe_unused]] Reader& r,
     RETURN_IF_ERROR(r.ReadUint16(&port));
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -347,7 +347,7 @@ Status EndQuorumEpochRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   *this = EndQuorumEpochRequest{};
   RETURN_IF_ERROR(r.ReadNullableString(v >= 1, &cluster_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("EndQuorumEpochRequest.Topics: null array where null is not allowed");
@@ -363,7 +363,7 @@ Status EndQuorumEpochRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   }
   if (v >= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
       if (n < 0) {
         return Status::Corruption("EndQuorumEpochRequest.LeaderEndpoints: null array where null is not allowed");
@@ -379,10 +379,10 @@ Status EndQuorumEpochRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -434,10 +434,10 @@ Status EndQuorumEpochResponse::PartitionData::Decode([[maybe_unused]] Reader& r,
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -489,7 +489,7 @@ Status EndQuorumEpochResponse::TopicData::Decode([[maybe_unused]] Reader& r, [[m
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(v >= 1, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("EndQuorumEpochResponse.Partitions: null array where null is not allowed");
@@ -504,10 +504,10 @@ Status EndQuorumEpochResponse::TopicData::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -575,10 +575,10 @@ Status EndQuorumEpochResponse::NodeEndpoint::Decode([[maybe_unused]] Reader& r, 
     RETURN_IF_ERROR(r.ReadUint16(&port));
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -641,7 +641,7 @@ Status EndQuorumEpochResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   *this = EndQuorumEpochResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("EndQuorumEpochResponse.Topics: null array where null is not allowed");
@@ -656,10 +656,10 @@ Status EndQuorumEpochResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -667,7 +667,7 @@ Status EndQuorumEpochResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
       if (tag == 0 && (v >= 1)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(v >= 1, 1, &n));
           if (n < 0) {
             return Status::Corruption("EndQuorumEpochResponse.NodeEndpoints: null array where null is not allowed");

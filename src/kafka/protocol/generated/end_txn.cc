@@ -39,10 +39,10 @@ Status EndTxnRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_
   RETURN_IF_ERROR(r.ReadInt16(&producer_epoch));
   RETURN_IF_ERROR(r.ReadBool(&committed));
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -105,10 +105,10 @@ Status EndTxnResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16
     RETURN_IF_ERROR(r.ReadInt16(&producer_epoch));
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -36,10 +36,10 @@ Status EnvelopeRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int1
   RETURN_IF_ERROR(r.ReadNullableBytes(true, &request_principal));
   RETURN_IF_ERROR(r.ReadBytes(true, &client_host_address));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -89,10 +89,10 @@ Status EnvelopeResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
   RETURN_IF_ERROR(r.ReadNullableBytes(true, &response_data));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -44,10 +44,10 @@ Status FetchRequest::ReplicaState::Decode([[maybe_unused]] Reader& r, [[maybe_un
     RETURN_IF_ERROR(r.ReadInt64(&replica_epoch));
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -123,10 +123,10 @@ Status FetchRequest::FetchPartition::Decode([[maybe_unused]] Reader& r, [[maybe_
   }
   RETURN_IF_ERROR(r.ReadInt32(&partition_max_bytes));
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -200,7 +200,7 @@ Status FetchRequest::FetchTopic::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 12, 1, &n));
     if (n < 0) {
       return Status::Corruption("FetchRequest.Partitions: null array where null is not allowed");
@@ -215,10 +215,10 @@ Status FetchRequest::FetchTopic::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     }
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -284,7 +284,7 @@ Status FetchRequest::ForgottenTopic::Decode([[maybe_unused]] Reader& r, [[maybe_
   }
   if (v >= 7) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 12, 4, &n));
       if (n < 0) {
         return Status::Corruption("FetchRequest.Partitions: null array where null is not allowed");
@@ -300,10 +300,10 @@ Status FetchRequest::ForgottenTopic::Decode([[maybe_unused]] Reader& r, [[maybe_
     }
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -423,7 +423,7 @@ Status FetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t
     RETURN_IF_ERROR(r.ReadInt32(&session_epoch));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 12, 1, &n));
     if (n < 0) {
       return Status::Corruption("FetchRequest.Topics: null array where null is not allowed");
@@ -439,7 +439,7 @@ Status FetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t
   }
   if (v >= 7) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 12, 1, &n));
       if (n < 0) {
         return Status::Corruption("FetchRequest.ForgottenTopicsData: null array where null is not allowed");
@@ -458,10 +458,10 @@ Status FetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t
     RETURN_IF_ERROR(r.ReadString(v >= 12, &rack_id));
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -546,10 +546,10 @@ Status FetchResponse::EpochEndOffset::Decode([[maybe_unused]] Reader& r, [[maybe
     RETURN_IF_ERROR(r.ReadInt64(&end_offset));
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -608,10 +608,10 @@ Status FetchResponse::LeaderIdAndEpoch::Decode([[maybe_unused]] Reader& r, [[may
     RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -658,10 +658,10 @@ Status FetchResponse::SnapshotId::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   RETURN_IF_ERROR(r.ReadInt64(&end_offset));
   RETURN_IF_ERROR(r.ReadInt32(&epoch));
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -720,10 +720,10 @@ Status FetchResponse::AbortedTransaction::Decode([[maybe_unused]] Reader& r, [[m
     RETURN_IF_ERROR(r.ReadInt64(&first_offset));
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -838,7 +838,7 @@ Status FetchResponse::PartitionData::Decode([[maybe_unused]] Reader& r, [[maybe_
   }
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 12, 1, &n));
       if (n < 0) {
         if (!(true)) return Status::Corruption("FetchResponse.AbortedTransactions: null array where null is not allowed");
@@ -859,10 +859,10 @@ Status FetchResponse::PartitionData::Decode([[maybe_unused]] Reader& r, [[maybe_
   }
   RETURN_IF_ERROR(r.ReadNullableBytes(v >= 12, &records));
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -954,7 +954,7 @@ Status FetchResponse::FetchableTopicResponse::Decode([[maybe_unused]] Reader& r,
     RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 12, 1, &n));
     if (n < 0) {
       return Status::Corruption("FetchResponse.Partitions: null array where null is not allowed");
@@ -969,10 +969,10 @@ Status FetchResponse::FetchableTopicResponse::Decode([[maybe_unused]] Reader& r,
     }
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -1050,10 +1050,10 @@ Status FetchResponse::NodeEndpoint::Decode([[maybe_unused]] Reader& r, [[maybe_u
     RETURN_IF_ERROR(r.ReadNullableString(v >= 12, &rack));
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -1135,7 +1135,7 @@ Status FetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_
     RETURN_IF_ERROR(r.ReadInt32(&session_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 12, 1, &n));
     if (n < 0) {
       return Status::Corruption("FetchResponse.Responses: null array where null is not allowed");
@@ -1150,10 +1150,10 @@ Status FetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_
     }
   }
   if (v >= 12) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -1161,7 +1161,7 @@ Status FetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_
       if (tag == 0 && (v >= 16)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(v >= 12, 1, &n));
           if (n < 0) {
             return Status::Corruption("FetchResponse.NodeEndpoints: null array where null is not allowed");

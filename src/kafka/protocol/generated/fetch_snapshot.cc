@@ -32,10 +32,10 @@ Status FetchSnapshotRequest::SnapshotId::Decode([[maybe_unused]] Reader& r, [[ma
   RETURN_IF_ERROR(r.ReadInt64(&end_offset));
   RETURN_IF_ERROR(r.ReadInt32(&epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -93,10 +93,10 @@ Status FetchSnapshotRequest::PartitionSnapshot::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(snapshot_id.Decode(r, v));
   RETURN_IF_ERROR(r.ReadInt64(&position));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -157,7 +157,7 @@ Status FetchSnapshotRequest::TopicSnapshot::Decode([[maybe_unused]] Reader& r, [
   *this = TopicSnapshot{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("FetchSnapshotRequest.Partitions: null array where null is not allowed");
@@ -172,10 +172,10 @@ Status FetchSnapshotRequest::TopicSnapshot::Decode([[maybe_unused]] Reader& r, [
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -236,7 +236,7 @@ Status FetchSnapshotRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   RETURN_IF_ERROR(r.ReadInt32(&replica_id));
   RETURN_IF_ERROR(r.ReadInt32(&max_bytes));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("FetchSnapshotRequest.Topics: null array where null is not allowed");
@@ -251,10 +251,10 @@ Status FetchSnapshotRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -312,10 +312,10 @@ Status FetchSnapshotResponse::SnapshotId::Decode([[maybe_unused]] Reader& r, [[m
   RETURN_IF_ERROR(r.ReadInt64(&end_offset));
   RETURN_IF_ERROR(r.ReadInt32(&epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -362,10 +362,10 @@ Status FetchSnapshotResponse::LeaderIdAndEpoch::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -428,10 +428,10 @@ Status FetchSnapshotResponse::PartitionSnapshot::Decode([[maybe_unused]] Reader&
   RETURN_IF_ERROR(r.ReadInt64(&position));
   RETURN_IF_ERROR(r.ReadBytes(true, &unaligned_records));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -494,7 +494,7 @@ Status FetchSnapshotResponse::TopicSnapshot::Decode([[maybe_unused]] Reader& r, 
   *this = TopicSnapshot{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("FetchSnapshotResponse.Partitions: null array where null is not allowed");
@@ -509,10 +509,10 @@ Status FetchSnapshotResponse::TopicSnapshot::Decode([[maybe_unused]] Reader& r, 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -579,10 +579,10 @@ Status FetchSnapshotResponse::NodeEndpoint::Decode([[maybe_unused]] Reader& r, [
     RETURN_IF_ERROR(r.ReadUint16(&port));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -647,7 +647,7 @@ Status FetchSnapshotResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("FetchSnapshotResponse.Topics: null array where null is not allowed");
@@ -662,10 +662,10 @@ Status FetchSnapshotResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -673,7 +673,7 @@ Status FetchSnapshotResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
       if (tag == 0 && (v >= 1)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(true, 1, &n));
           if (n < 0) {
             return Status::Corruption("FetchSnapshotResponse.NodeEndpoints: null array where null is not allowed");

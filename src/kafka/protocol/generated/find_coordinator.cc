@@ -57,7 +57,7 @@ Status FindCoordinatorRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   }
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("FindCoordinatorRequest.CoordinatorKeys: null array where null is not allowed");
@@ -73,10 +73,10 @@ Status FindCoordinatorRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -169,10 +169,10 @@ Status FindCoordinatorResponse::Coordinator::Decode([[maybe_unused]] Reader& r, 
     RETURN_IF_ERROR(r.ReadNullableString(v >= 3, &error_message));
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -276,7 +276,7 @@ Status FindCoordinatorResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   }
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("FindCoordinatorResponse.Coordinators: null array where null is not allowed");
@@ -292,10 +292,10 @@ Status FindCoordinatorResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -32,10 +32,10 @@ Status GetTelemetrySubscriptionsRequest::Decode([[maybe_unused]] Reader& r, [[ma
   *this = GetTelemetrySubscriptionsRequest{};
   RETURN_IF_ERROR(r.ReadUuid(&client_instance_id));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -98,7 +98,7 @@ Status GetTelemetrySubscriptionsResponse::Decode([[maybe_unused]] Reader& r, [[m
   RETURN_IF_ERROR(r.ReadUuid(&client_instance_id));
   RETURN_IF_ERROR(r.ReadInt32(&subscription_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("GetTelemetrySubscriptionsResponse.AcceptedCompressionTypes: null array where null is not allowed");
@@ -116,7 +116,7 @@ Status GetTelemetrySubscriptionsResponse::Decode([[maybe_unused]] Reader& r, [[m
   RETURN_IF_ERROR(r.ReadInt32(&telemetry_max_bytes));
   RETURN_IF_ERROR(r.ReadBool(&delta_temporality));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("GetTelemetrySubscriptionsResponse.RequestedMetrics: null array where null is not allowed");
@@ -131,10 +131,10 @@ Status GetTelemetrySubscriptionsResponse::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -47,10 +47,10 @@ Status HeartbeatRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
     RETURN_IF_ERROR(r.ReadNullableString(v >= 4, &group_instance_id));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -105,10 +105,10 @@ Status HeartbeatResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   }
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

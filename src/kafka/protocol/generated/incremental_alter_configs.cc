@@ -36,10 +36,10 @@ Status IncrementalAlterConfigsRequest::AlterableConfig::Decode([[maybe_unused]] 
   RETURN_IF_ERROR(r.ReadInt8(&config_operation));
   RETURN_IF_ERROR(r.ReadNullableString(v >= 1, &value));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -92,7 +92,7 @@ Status IncrementalAlterConfigsRequest::AlterConfigsResource::Decode([[maybe_unus
   RETURN_IF_ERROR(r.ReadInt8(&resource_type));
   RETURN_IF_ERROR(r.ReadString(v >= 1, &resource_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("IncrementalAlterConfigsRequest.Configs: null array where null is not allowed");
@@ -107,10 +107,10 @@ Status IncrementalAlterConfigsRequest::AlterConfigsResource::Decode([[maybe_unus
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -161,7 +161,7 @@ Status IncrementalAlterConfigsRequest::Decode([[maybe_unused]] Reader& r, [[mayb
   if (v < 0 || v > 1) return Status::Unsupported("IncrementalAlterConfigsRequest: unsupported version " + std::to_string(v));
   *this = IncrementalAlterConfigsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("IncrementalAlterConfigsRequest.Resources: null array where null is not allowed");
@@ -177,10 +177,10 @@ Status IncrementalAlterConfigsRequest::Decode([[maybe_unused]] Reader& r, [[mayb
   }
   RETURN_IF_ERROR(r.ReadBool(&validate_only));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -233,10 +233,10 @@ Status IncrementalAlterConfigsResponse::AlterConfigsResourceResponse::Decode([[m
   RETURN_IF_ERROR(r.ReadInt8(&resource_type));
   RETURN_IF_ERROR(r.ReadString(v >= 1, &resource_name));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -289,7 +289,7 @@ Status IncrementalAlterConfigsResponse::Decode([[maybe_unused]] Reader& r, [[may
   *this = IncrementalAlterConfigsResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("IncrementalAlterConfigsResponse.Responses: null array where null is not allowed");
@@ -304,10 +304,10 @@ Status IncrementalAlterConfigsResponse::Decode([[maybe_unused]] Reader& r, [[may
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

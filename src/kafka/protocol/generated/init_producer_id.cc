@@ -51,10 +51,10 @@ Status InitProducerIdRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     RETURN_IF_ERROR(r.ReadInt16(&producer_epoch));
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -109,10 +109,10 @@ Status InitProducerIdResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   RETURN_IF_ERROR(r.ReadInt64(&producer_id));
   RETURN_IF_ERROR(r.ReadInt16(&producer_epoch));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,10 +34,10 @@ Status InitializeShareGroupStateRequest::PartitionData::Decode([[maybe_unused]] 
   RETURN_IF_ERROR(r.ReadInt32(&state_epoch));
   RETURN_IF_ERROR(r.ReadInt64(&start_offset));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -87,7 +87,7 @@ Status InitializeShareGroupStateRequest::InitializeStateData::Decode([[maybe_unu
   *this = InitializeStateData{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("InitializeShareGroupStateRequest.Partitions: null array where null is not allowed");
@@ -102,10 +102,10 @@ Status InitializeShareGroupStateRequest::InitializeStateData::Decode([[maybe_unu
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -156,7 +156,7 @@ Status InitializeShareGroupStateRequest::Decode([[maybe_unused]] Reader& r, [[ma
   *this = InitializeShareGroupStateRequest{};
   RETURN_IF_ERROR(r.ReadString(true, &group_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("InitializeShareGroupStateRequest.Topics: null array where null is not allowed");
@@ -171,10 +171,10 @@ Status InitializeShareGroupStateRequest::Decode([[maybe_unused]] Reader& r, [[ma
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -223,10 +223,10 @@ Status InitializeShareGroupStateResponse::PartitionResult::Decode([[maybe_unused
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -276,7 +276,7 @@ Status InitializeShareGroupStateResponse::InitializeStateResult::Decode([[maybe_
   *this = InitializeStateResult{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("InitializeShareGroupStateResponse.Partitions: null array where null is not allowed");
@@ -291,10 +291,10 @@ Status InitializeShareGroupStateResponse::InitializeStateResult::Decode([[maybe_
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -343,7 +343,7 @@ Status InitializeShareGroupStateResponse::Decode([[maybe_unused]] Reader& r, [[m
   if (v < 0 || v > 0) return Status::Unsupported("InitializeShareGroupStateResponse: unsupported version " + std::to_string(v));
   *this = InitializeShareGroupStateResponse{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("InitializeShareGroupStateResponse.Results: null array where null is not allowed");
@@ -358,10 +358,10 @@ Status InitializeShareGroupStateResponse::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

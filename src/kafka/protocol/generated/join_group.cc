@@ -33,10 +33,10 @@ Status JoinGroupRequest::JoinGroupRequestProtocol::Decode([[maybe_unused]] Reade
   RETURN_IF_ERROR(r.ReadString(v >= 6, &name));
   RETURN_IF_ERROR(r.ReadBytes(v >= 6, &metadata));
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -115,7 +115,7 @@ Status JoinGroupRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
   }
   RETURN_IF_ERROR(r.ReadString(v >= 6, &protocol_type));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
     if (n < 0) {
       return Status::Corruption("JoinGroupRequest.Protocols: null array where null is not allowed");
@@ -133,10 +133,10 @@ Status JoinGroupRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
     RETURN_IF_ERROR(r.ReadNullableString(v >= 6, &reason));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -197,10 +197,10 @@ Status JoinGroupResponse::JoinGroupResponseMember::Decode([[maybe_unused]] Reade
   }
   RETURN_IF_ERROR(r.ReadBytes(v >= 6, &metadata));
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -289,7 +289,7 @@ Status JoinGroupResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   }
   RETURN_IF_ERROR(r.ReadString(v >= 6, &member_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
     if (n < 0) {
       return Status::Corruption("JoinGroupResponse.Members: null array where null is not allowed");
@@ -304,10 +304,10 @@ Status JoinGroupResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

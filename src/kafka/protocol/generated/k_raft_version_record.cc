@@ -34,10 +34,10 @@ Status KRaftVersionRecord::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   RETURN_IF_ERROR(r.ReadInt16(&version));
   RETURN_IF_ERROR(r.ReadInt16(&k_raft_version));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -72,7 +72,7 @@ Status LeaderAndIsrRequest::LeaderAndIsrPartitionState::Decode([[maybe_unused]] 
   RETURN_IF_ERROR(r.ReadInt32(&leader));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 4, &n));
     if (n < 0) {
       return Status::Corruption("LeaderAndIsrRequest.Isr: null array where null is not allowed");
@@ -88,7 +88,7 @@ Status LeaderAndIsrRequest::LeaderAndIsrPartitionState::Decode([[maybe_unused]] 
   }
   RETURN_IF_ERROR(r.ReadInt32(&partition_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 4, &n));
     if (n < 0) {
       return Status::Corruption("LeaderAndIsrRequest.Replicas: null array where null is not allowed");
@@ -104,7 +104,7 @@ Status LeaderAndIsrRequest::LeaderAndIsrPartitionState::Decode([[maybe_unused]] 
   }
   if (v >= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 4, &n));
       if (n < 0) {
         return Status::Corruption("LeaderAndIsrRequest.AddingReplicas: null array where null is not allowed");
@@ -121,7 +121,7 @@ Status LeaderAndIsrRequest::LeaderAndIsrPartitionState::Decode([[maybe_unused]] 
   }
   if (v >= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 4, &n));
       if (n < 0) {
         return Status::Corruption("LeaderAndIsrRequest.RemovingReplicas: null array where null is not allowed");
@@ -143,10 +143,10 @@ Status LeaderAndIsrRequest::LeaderAndIsrPartitionState::Decode([[maybe_unused]] 
     RETURN_IF_ERROR(r.ReadInt8(&leader_recovery_state));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -223,7 +223,7 @@ Status LeaderAndIsrRequest::LeaderAndIsrTopicState::Decode([[maybe_unused]] Read
   }
   if (v >= 2) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("LeaderAndIsrRequest.PartitionStates: null array where null is not allowed");
@@ -239,10 +239,10 @@ Status LeaderAndIsrRequest::LeaderAndIsrTopicState::Decode([[maybe_unused]] Read
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -293,10 +293,10 @@ Status LeaderAndIsrRequest::LeaderAndIsrLiveLeader::Decode([[maybe_unused]] Read
   RETURN_IF_ERROR(r.ReadString(v >= 4, &host_name));
   RETURN_IF_ERROR(r.ReadInt32(&port));
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -389,7 +389,7 @@ Status LeaderAndIsrRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   if (v <= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("LeaderAndIsrRequest.UngroupedPartitionStates: null array where null is not allowed");
@@ -406,7 +406,7 @@ Status LeaderAndIsrRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   if (v >= 2) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("LeaderAndIsrRequest.TopicStates: null array where null is not allowed");
@@ -422,7 +422,7 @@ Status LeaderAndIsrRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("LeaderAndIsrRequest.LiveLeaders: null array where null is not allowed");
@@ -437,10 +437,10 @@ Status LeaderAndIsrRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -500,10 +500,10 @@ Status LeaderAndIsrResponse::LeaderAndIsrPartitionError::Decode([[maybe_unused]]
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -564,7 +564,7 @@ Status LeaderAndIsrResponse::LeaderAndIsrTopicError::Decode([[maybe_unused]] Rea
   }
   if (v >= 5) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("LeaderAndIsrResponse.PartitionErrors: null array where null is not allowed");
@@ -580,10 +580,10 @@ Status LeaderAndIsrResponse::LeaderAndIsrTopicError::Decode([[maybe_unused]] Rea
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -647,7 +647,7 @@ Status LeaderAndIsrResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v <= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("LeaderAndIsrResponse.PartitionErrors: null array where null is not allowed");
@@ -664,7 +664,7 @@ Status LeaderAndIsrResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   }
   if (v >= 5) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("LeaderAndIsrResponse.Topics: null array where null is not allowed");
@@ -680,10 +680,10 @@ Status LeaderAndIsrResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

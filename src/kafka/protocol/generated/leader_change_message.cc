@@ -38,10 +38,10 @@ Status LeaderChangeMessage::Voter::Decode([[maybe_unused]] Reader& r, [[maybe_un
     RETURN_IF_ERROR(r.ReadUuid(&voter_directory_id));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -98,7 +98,7 @@ Status LeaderChangeMessage::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   RETURN_IF_ERROR(r.ReadInt16(&version));
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("LeaderChangeMessage.Voters: null array where null is not allowed");
@@ -113,7 +113,7 @@ Status LeaderChangeMessage::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("LeaderChangeMessage.GrantingVoters: null array where null is not allowed");
@@ -128,10 +128,10 @@ Status LeaderChangeMessage::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

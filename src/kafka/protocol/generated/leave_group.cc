@@ -53,10 +53,10 @@ Status LeaveGroupRequest::MemberIdentity::Decode([[maybe_unused]] Reader& r, [[m
     RETURN_IF_ERROR(r.ReadNullableString(v >= 4, &reason));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -123,7 +123,7 @@ Status LeaveGroupRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   }
   if (v >= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("LeaveGroupRequest.Members: null array where null is not allowed");
@@ -139,10 +139,10 @@ Status LeaveGroupRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -212,10 +212,10 @@ Status LeaveGroupResponse::MemberResponse::Decode([[maybe_unused]] Reader& r, [[
     RETURN_IF_ERROR(r.ReadInt16(&error_code));
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -278,7 +278,7 @@ Status LeaveGroupResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
       if (n < 0) {
         return Status::Corruption("LeaveGroupResponse.Members: null array where null is not allowed");
@@ -294,10 +294,10 @@ Status LeaveGroupResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -30,10 +30,10 @@ Status ListClientMetricsResourcesRequest::Decode([[maybe_unused]] Reader& r, [[m
   if (v < 0 || v > 0) return Status::Unsupported("ListClientMetricsResourcesRequest: unsupported version " + std::to_string(v));
   *this = ListClientMetricsResourcesRequest{};
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -76,10 +76,10 @@ Status ListClientMetricsResourcesResponse::ClientMetricsResource::Decode([[maybe
   *this = ClientMetricsResource{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -131,7 +131,7 @@ Status ListClientMetricsResourcesResponse::Decode([[maybe_unused]] Reader& r, [[
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListClientMetricsResourcesResponse.ClientMetricsResources: null array where null is not allowed");
@@ -146,10 +146,10 @@ Status ListClientMetricsResourcesResponse::Decode([[maybe_unused]] Reader& r, [[
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

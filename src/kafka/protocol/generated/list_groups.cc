@@ -49,7 +49,7 @@ Status ListGroupsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   *this = ListGroupsRequest{};
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("ListGroupsRequest.StatesFilter: null array where null is not allowed");
@@ -66,7 +66,7 @@ Status ListGroupsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   }
   if (v >= 5) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
       if (n < 0) {
         return Status::Corruption("ListGroupsRequest.TypesFilter: null array where null is not allowed");
@@ -82,10 +82,10 @@ Status ListGroupsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -148,10 +148,10 @@ Status ListGroupsResponse::ListedGroup::Decode([[maybe_unused]] Reader& r, [[may
     RETURN_IF_ERROR(r.ReadString(v >= 3, &group_type));
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -210,7 +210,7 @@ Status ListGroupsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   }
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListGroupsResponse.Groups: null array where null is not allowed");
@@ -225,10 +225,10 @@ Status ListGroupsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -46,10 +46,10 @@ Status ListOffsetsRequest::ListOffsetsPartition::Decode([[maybe_unused]] Reader&
     RETURN_IF_ERROR(r.ReadInt32(&max_num_offsets));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -101,7 +101,7 @@ Status ListOffsetsRequest::ListOffsetsTopic::Decode([[maybe_unused]] Reader& r, 
   *this = ListOffsetsTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 6, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListOffsetsRequest.Partitions: null array where null is not allowed");
@@ -116,10 +116,10 @@ Status ListOffsetsRequest::ListOffsetsTopic::Decode([[maybe_unused]] Reader& r, 
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -181,7 +181,7 @@ Status ListOffsetsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     RETURN_IF_ERROR(r.ReadInt8(&isolation_level));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListOffsetsRequest.Topics: null array where null is not allowed");
@@ -199,10 +199,10 @@ Status ListOffsetsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -275,7 +275,7 @@ Status ListOffsetsResponse::ListOffsetsPartitionResponse::Decode([[maybe_unused]
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v <= 0) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 8, &n));
       if (n < 0) {
         return Status::Corruption("ListOffsetsResponse.OldStyleOffsets: null array where null is not allowed");
@@ -300,10 +300,10 @@ Status ListOffsetsResponse::ListOffsetsPartitionResponse::Decode([[maybe_unused]
     RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -357,7 +357,7 @@ Status ListOffsetsResponse::ListOffsetsTopicResponse::Decode([[maybe_unused]] Re
   *this = ListOffsetsTopicResponse{};
   RETURN_IF_ERROR(r.ReadString(v >= 6, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListOffsetsResponse.Partitions: null array where null is not allowed");
@@ -372,10 +372,10 @@ Status ListOffsetsResponse::ListOffsetsTopicResponse::Decode([[maybe_unused]] Re
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -430,7 +430,7 @@ Status ListOffsetsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListOffsetsResponse.Topics: null array where null is not allowed");
@@ -445,10 +445,10 @@ Status ListOffsetsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,7 +34,7 @@ Status ListPartitionReassignmentsRequest::ListPartitionReassignmentsTopics::Deco
   *this = ListPartitionReassignmentsTopics{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ListPartitionReassignmentsRequest.PartitionIndexes: null array where null is not allowed");
@@ -49,10 +49,10 @@ Status ListPartitionReassignmentsRequest::ListPartitionReassignmentsTopics::Deco
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -108,7 +108,7 @@ Status ListPartitionReassignmentsRequest::Decode([[maybe_unused]] Reader& r, [[m
   *this = ListPartitionReassignmentsRequest{};
   RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("ListPartitionReassignmentsRequest.Topics: null array where null is not allowed");
@@ -124,10 +124,10 @@ Status ListPartitionReassignmentsRequest::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -184,7 +184,7 @@ Status ListPartitionReassignmentsResponse::OngoingPartitionReassignment::Decode(
   *this = OngoingPartitionReassignment{};
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ListPartitionReassignmentsResponse.Replicas: null array where null is not allowed");
@@ -199,7 +199,7 @@ Status ListPartitionReassignmentsResponse::OngoingPartitionReassignment::Decode(
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ListPartitionReassignmentsResponse.AddingReplicas: null array where null is not allowed");
@@ -214,7 +214,7 @@ Status ListPartitionReassignmentsResponse::OngoingPartitionReassignment::Decode(
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ListPartitionReassignmentsResponse.RemovingReplicas: null array where null is not allowed");
@@ -229,10 +229,10 @@ Status ListPartitionReassignmentsResponse::OngoingPartitionReassignment::Decode(
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -283,7 +283,7 @@ Status ListPartitionReassignmentsResponse::OngoingTopicReassignment::Decode([[ma
   *this = OngoingTopicReassignment{};
   RETURN_IF_ERROR(r.ReadString(true, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListPartitionReassignmentsResponse.Partitions: null array where null is not allowed");
@@ -298,10 +298,10 @@ Status ListPartitionReassignmentsResponse::OngoingTopicReassignment::Decode([[ma
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -356,7 +356,7 @@ Status ListPartitionReassignmentsResponse::Decode([[maybe_unused]] Reader& r, [[
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListPartitionReassignmentsResponse.Topics: null array where null is not allowed");
@@ -371,10 +371,10 @@ Status ListPartitionReassignmentsResponse::Decode([[maybe_unused]] Reader& r, [[
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

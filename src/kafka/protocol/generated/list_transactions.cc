@@ -43,7 +43,7 @@ Status ListTransactionsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   if (v < 0 || v > 1) return Status::Unsupported("ListTransactionsRequest: unsupported version " + std::to_string(v));
   *this = ListTransactionsRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListTransactionsRequest.StateFilters: null array where null is not allowed");
@@ -58,7 +58,7 @@ Status ListTransactionsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 8, &n));
     if (n < 0) {
       return Status::Corruption("ListTransactionsRequest.ProducerIdFilters: null array where null is not allowed");
@@ -76,10 +76,10 @@ Status ListTransactionsRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     RETURN_IF_ERROR(r.ReadInt64(&duration_filter));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -129,10 +129,10 @@ Status ListTransactionsResponse::TransactionState::Decode([[maybe_unused]] Reade
   RETURN_IF_ERROR(r.ReadInt64(&producer_id));
   RETURN_IF_ERROR(r.ReadString(true, &transaction_state));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -190,7 +190,7 @@ Status ListTransactionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListTransactionsResponse.UnknownStateFilters: null array where null is not allowed");
@@ -205,7 +205,7 @@ Status ListTransactionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ListTransactionsResponse.TransactionStates: null array where null is not allowed");
@@ -220,10 +220,10 @@ Status ListTransactionsResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -42,10 +42,10 @@ Status MetadataRequest::MetadataRequestTopic::Decode([[maybe_unused]] Reader& r,
     RETURN_IF_ERROR(r.ReadString(v >= 9, &name.emplace()));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -114,7 +114,7 @@ Status MetadataRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int1
   if (v < 0 || v > 12) return Status::Unsupported("MetadataRequest: unsupported version " + std::to_string(v));
   *this = MetadataRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
     if (n < 0) {
       if (!(v >= 1)) return Status::Corruption("MetadataRequest.Topics: null array where null is not allowed");
@@ -139,10 +139,10 @@ Status MetadataRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int1
     RETURN_IF_ERROR(r.ReadBool(&include_topic_authorized_operations));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -201,10 +201,10 @@ Status MetadataResponse::MetadataResponseBroker::Decode([[maybe_unused]] Reader&
     RETURN_IF_ERROR(r.ReadNullableString(v >= 9, &rack));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -275,7 +275,7 @@ Status MetadataResponse::MetadataResponsePartition::Decode([[maybe_unused]] Read
     RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 4, &n));
     if (n < 0) {
       return Status::Corruption("MetadataResponse.ReplicaNodes: null array where null is not allowed");
@@ -290,7 +290,7 @@ Status MetadataResponse::MetadataResponsePartition::Decode([[maybe_unused]] Read
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 4, &n));
     if (n < 0) {
       return Status::Corruption("MetadataResponse.IsrNodes: null array where null is not allowed");
@@ -306,7 +306,7 @@ Status MetadataResponse::MetadataResponsePartition::Decode([[maybe_unused]] Read
   }
   if (v >= 5) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 4, &n));
       if (n < 0) {
         return Status::Corruption("MetadataResponse.OfflineReplicas: null array where null is not allowed");
@@ -322,10 +322,10 @@ Status MetadataResponse::MetadataResponsePartition::Decode([[maybe_unused]] Read
     }
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -404,7 +404,7 @@ Status MetadataResponse::MetadataResponseTopic::Decode([[maybe_unused]] Reader& 
     RETURN_IF_ERROR(r.ReadBool(&is_internal));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
     if (n < 0) {
       return Status::Corruption("MetadataResponse.Partitions: null array where null is not allowed");
@@ -422,10 +422,10 @@ Status MetadataResponse::MetadataResponseTopic::Decode([[maybe_unused]] Reader& 
     RETURN_IF_ERROR(r.ReadInt32(&topic_authorized_operations));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -500,7 +500,7 @@ Status MetadataResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
     if (n < 0) {
       return Status::Corruption("MetadataResponse.Brokers: null array where null is not allowed");
@@ -521,7 +521,7 @@ Status MetadataResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
     RETURN_IF_ERROR(r.ReadInt32(&controller_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
     if (n < 0) {
       return Status::Corruption("MetadataResponse.Topics: null array where null is not allowed");
@@ -539,10 +539,10 @@ Status MetadataResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
     RETURN_IF_ERROR(r.ReadInt32(&cluster_authorized_operations));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

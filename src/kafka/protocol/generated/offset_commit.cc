@@ -49,10 +49,10 @@ Status OffsetCommitRequest::OffsetCommitRequestPartition::Decode([[maybe_unused]
   }
   RETURN_IF_ERROR(r.ReadNullableString(v >= 8, &committed_metadata));
   if (v >= 8) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -105,7 +105,7 @@ Status OffsetCommitRequest::OffsetCommitRequestTopic::Decode([[maybe_unused]] Re
   *this = OffsetCommitRequestTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 8, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 8, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetCommitRequest.Partitions: null array where null is not allowed");
@@ -120,10 +120,10 @@ Status OffsetCommitRequest::OffsetCommitRequestTopic::Decode([[maybe_unused]] Re
     }
   }
   if (v >= 8) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -203,7 +203,7 @@ Status OffsetCommitRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     RETURN_IF_ERROR(r.ReadInt64(&retention_time_ms));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 8, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetCommitRequest.Topics: null array where null is not allowed");
@@ -218,10 +218,10 @@ Status OffsetCommitRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   if (v >= 8) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -272,10 +272,10 @@ Status OffsetCommitResponse::OffsetCommitResponsePartition::Decode([[maybe_unuse
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 8) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -325,7 +325,7 @@ Status OffsetCommitResponse::OffsetCommitResponseTopic::Decode([[maybe_unused]] 
   *this = OffsetCommitResponseTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 8, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 8, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetCommitResponse.Partitions: null array where null is not allowed");
@@ -340,10 +340,10 @@ Status OffsetCommitResponse::OffsetCommitResponseTopic::Decode([[maybe_unused]] 
     }
   }
   if (v >= 8) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -398,7 +398,7 @@ Status OffsetCommitResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 8, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetCommitResponse.Topics: null array where null is not allowed");
@@ -413,10 +413,10 @@ Status OffsetCommitResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
     }
   }
   if (v >= 8) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

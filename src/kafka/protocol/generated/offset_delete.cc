@@ -41,7 +41,7 @@ Status OffsetDeleteRequest::OffsetDeleteRequestTopic::Decode([[maybe_unused]] Re
   *this = OffsetDeleteRequestTopic{};
   RETURN_IF_ERROR(r.ReadString(false, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(false, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetDeleteRequest.Partitions: null array where null is not allowed");
@@ -81,7 +81,7 @@ Status OffsetDeleteRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   *this = OffsetDeleteRequest{};
   RETURN_IF_ERROR(r.ReadString(false, &group_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(false, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetDeleteRequest.Topics: null array where null is not allowed");
@@ -139,7 +139,7 @@ Status OffsetDeleteResponse::OffsetDeleteResponseTopic::Decode([[maybe_unused]] 
   *this = OffsetDeleteResponseTopic{};
   RETURN_IF_ERROR(r.ReadString(false, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(false, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetDeleteResponse.Partitions: null array where null is not allowed");
@@ -180,7 +180,7 @@ Status OffsetDeleteResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(false, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetDeleteResponse.Topics: null array where null is not allowed");

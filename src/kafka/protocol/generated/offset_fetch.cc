@@ -46,7 +46,7 @@ Status OffsetFetchRequest::OffsetFetchRequestTopic::Decode([[maybe_unused]] Read
   }
   if (v <= 7) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 4, &n));
       if (n < 0) {
         return Status::Corruption("OffsetFetchRequest.PartitionIndexes: null array where null is not allowed");
@@ -62,10 +62,10 @@ Status OffsetFetchRequest::OffsetFetchRequestTopic::Decode([[maybe_unused]] Read
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -126,7 +126,7 @@ Status OffsetFetchRequest::OffsetFetchRequestTopics::Decode([[maybe_unused]] Rea
   }
   if (v >= 8) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 4, &n));
       if (n < 0) {
         return Status::Corruption("OffsetFetchRequest.PartitionIndexes: null array where null is not allowed");
@@ -142,10 +142,10 @@ Status OffsetFetchRequest::OffsetFetchRequestTopics::Decode([[maybe_unused]] Rea
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -224,7 +224,7 @@ Status OffsetFetchRequest::OffsetFetchRequestGroup::Decode([[maybe_unused]] Read
   }
   if (v >= 8) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         if (!(true)) return Status::Corruption("OffsetFetchRequest.Topics: null array where null is not allowed");
@@ -241,10 +241,10 @@ Status OffsetFetchRequest::OffsetFetchRequestGroup::Decode([[maybe_unused]] Read
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -327,7 +327,7 @@ Status OffsetFetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   }
   if (v <= 7) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         if (!(v >= 2)) return Status::Corruption("OffsetFetchRequest.Topics: null array where null is not allowed");
@@ -345,7 +345,7 @@ Status OffsetFetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   }
   if (v >= 8) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("OffsetFetchRequest.Groups: null array where null is not allowed");
@@ -364,10 +364,10 @@ Status OffsetFetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     RETURN_IF_ERROR(r.ReadBool(&require_stable));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -451,10 +451,10 @@ Status OffsetFetchResponse::OffsetFetchResponsePartition::Decode([[maybe_unused]
     RETURN_IF_ERROR(r.ReadInt16(&error_code));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -518,7 +518,7 @@ Status OffsetFetchResponse::OffsetFetchResponseTopic::Decode([[maybe_unused]] Re
   }
   if (v <= 7) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("OffsetFetchResponse.Partitions: null array where null is not allowed");
@@ -534,10 +534,10 @@ Status OffsetFetchResponse::OffsetFetchResponseTopic::Decode([[maybe_unused]] Re
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -619,10 +619,10 @@ Status OffsetFetchResponse::OffsetFetchResponsePartitions::Decode([[maybe_unused
     RETURN_IF_ERROR(r.ReadInt16(&error_code));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -686,7 +686,7 @@ Status OffsetFetchResponse::OffsetFetchResponseTopics::Decode([[maybe_unused]] R
   }
   if (v >= 8) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("OffsetFetchResponse.Partitions: null array where null is not allowed");
@@ -702,10 +702,10 @@ Status OffsetFetchResponse::OffsetFetchResponseTopics::Decode([[maybe_unused]] R
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -771,7 +771,7 @@ Status OffsetFetchResponse::OffsetFetchResponseGroup::Decode([[maybe_unused]] Re
   }
   if (v >= 8) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("OffsetFetchResponse.Topics: null array where null is not allowed");
@@ -790,10 +790,10 @@ Status OffsetFetchResponse::OffsetFetchResponseGroup::Decode([[maybe_unused]] Re
     RETURN_IF_ERROR(r.ReadInt16(&error_code));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -865,7 +865,7 @@ Status OffsetFetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   if (v <= 7) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("OffsetFetchResponse.Topics: null array where null is not allowed");
@@ -885,7 +885,7 @@ Status OffsetFetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   if (v >= 8) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("OffsetFetchResponse.Groups: null array where null is not allowed");
@@ -901,10 +901,10 @@ Status OffsetFetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -38,10 +38,10 @@ Status OffsetForLeaderEpochRequest::OffsetForLeaderPartition::Decode([[maybe_unu
   }
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -92,7 +92,7 @@ Status OffsetForLeaderEpochRequest::OffsetForLeaderTopic::Decode([[maybe_unused]
   *this = OffsetForLeaderTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 4, &topic));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetForLeaderEpochRequest.Partitions: null array where null is not allowed");
@@ -107,10 +107,10 @@ Status OffsetForLeaderEpochRequest::OffsetForLeaderTopic::Decode([[maybe_unused]
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -165,7 +165,7 @@ Status OffsetForLeaderEpochRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
     RETURN_IF_ERROR(r.ReadInt32(&replica_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetForLeaderEpochRequest.Topics: null array where null is not allowed");
@@ -180,10 +180,10 @@ Status OffsetForLeaderEpochRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -238,10 +238,10 @@ Status OffsetForLeaderEpochResponse::EpochEndOffset::Decode([[maybe_unused]] Rea
   }
   RETURN_IF_ERROR(r.ReadInt64(&end_offset));
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -293,7 +293,7 @@ Status OffsetForLeaderEpochResponse::OffsetForLeaderTopicResult::Decode([[maybe_
   *this = OffsetForLeaderTopicResult{};
   RETURN_IF_ERROR(r.ReadString(v >= 4, &topic));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetForLeaderEpochResponse.Partitions: null array where null is not allowed");
@@ -308,10 +308,10 @@ Status OffsetForLeaderEpochResponse::OffsetForLeaderTopicResult::Decode([[maybe_
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -366,7 +366,7 @@ Status OffsetForLeaderEpochResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("OffsetForLeaderEpochResponse.Topics: null array where null is not allowed");
@@ -381,10 +381,10 @@ Status OffsetForLeaderEpochResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

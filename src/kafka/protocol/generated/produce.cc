@@ -32,10 +32,10 @@ Status ProduceRequest::PartitionProduceData::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadInt32(&index));
   RETURN_IF_ERROR(r.ReadNullableBytes(v >= 9, &records));
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -85,7 +85,7 @@ Status ProduceRequest::TopicProduceData::Decode([[maybe_unused]] Reader& r, [[ma
   *this = TopicProduceData{};
   RETURN_IF_ERROR(r.ReadString(v >= 9, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
     if (n < 0) {
       return Status::Corruption("ProduceRequest.PartitionData: null array where null is not allowed");
@@ -100,10 +100,10 @@ Status ProduceRequest::TopicProduceData::Decode([[maybe_unused]] Reader& r, [[ma
     }
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -165,7 +165,7 @@ Status ProduceRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16
   RETURN_IF_ERROR(r.ReadInt16(&acks));
   RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
     if (n < 0) {
       return Status::Corruption("ProduceRequest.TopicData: null array where null is not allowed");
@@ -180,10 +180,10 @@ Status ProduceRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16
     }
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -245,10 +245,10 @@ Status ProduceResponse::BatchIndexAndErrorMessage::Decode([[maybe_unused]] Reade
     RETURN_IF_ERROR(r.ReadNullableString(v >= 9, &batch_index_error_message));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -307,10 +307,10 @@ Status ProduceResponse::LeaderIdAndEpoch::Decode([[maybe_unused]] Reader& r, [[m
     RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -390,7 +390,7 @@ Status ProduceResponse::PartitionProduceResponse::Decode([[maybe_unused]] Reader
   }
   if (v >= 8) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
       if (n < 0) {
         return Status::Corruption("ProduceResponse.RecordErrors: null array where null is not allowed");
@@ -409,10 +409,10 @@ Status ProduceResponse::PartitionProduceResponse::Decode([[maybe_unused]] Reader
     RETURN_IF_ERROR(r.ReadNullableString(v >= 9, &error_message));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -477,7 +477,7 @@ Status ProduceResponse::TopicProduceResponse::Decode([[maybe_unused]] Reader& r,
   *this = TopicProduceResponse{};
   RETURN_IF_ERROR(r.ReadString(v >= 9, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
     if (n < 0) {
       return Status::Corruption("ProduceResponse.PartitionResponses: null array where null is not allowed");
@@ -492,10 +492,10 @@ Status ProduceResponse::TopicProduceResponse::Decode([[maybe_unused]] Reader& r,
     }
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -572,10 +572,10 @@ Status ProduceResponse::NodeEndpoint::Decode([[maybe_unused]] Reader& r, [[maybe
     RETURN_IF_ERROR(r.ReadNullableString(v >= 9, &rack));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -640,7 +640,7 @@ Status ProduceResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int1
   if (v < 0 || v > 11) return Status::Unsupported("ProduceResponse: unsupported version " + std::to_string(v));
   *this = ProduceResponse{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 9, 1, &n));
     if (n < 0) {
       return Status::Corruption("ProduceResponse.Responses: null array where null is not allowed");
@@ -658,10 +658,10 @@ Status ProduceResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int1
     RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   }
   if (v >= 9) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -669,7 +669,7 @@ Status ProduceResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int1
       if (tag == 0 && (v >= 10)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(v >= 9, 1, &n));
           if (n < 0) {
             return Status::Corruption("ProduceResponse.NodeEndpoints: null array where null is not allowed");

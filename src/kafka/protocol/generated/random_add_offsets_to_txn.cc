@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AddOffsetsToTxnRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddOffsetsToTxnRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->transactional_id = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(AddOffsetsToTxnRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(AddOffsetsToTxnResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddOffsetsToTxnResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

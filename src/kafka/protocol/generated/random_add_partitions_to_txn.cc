@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AddPartitionsToTxnRequest::AddPartitionsToTxnTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddPartitionsToTxnRequest::AddPartitionsToTxnTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(AddPartitionsToTxnRequest::AddPartitionsToTxnTopic* m, RandomSour
   }
 }
 
-void Randomize(AddPartitionsToTxnRequest::AddPartitionsToTxnTransaction* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddPartitionsToTxnRequest::AddPartitionsToTxnTransaction* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 4) {
     m->transactional_id = rng.String();
   }
@@ -43,7 +43,7 @@ void Randomize(AddPartitionsToTxnRequest::AddPartitionsToTxnTransaction* m, Rand
   }
 }
 
-void Randomize(AddPartitionsToTxnRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddPartitionsToTxnRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 4) {
     {
       auto& vec = m->transactions;
@@ -73,7 +73,7 @@ void Randomize(AddPartitionsToTxnRequest* m, RandomSource& rng, [[maybe_unused]]
   }
 }
 
-void Randomize(AddPartitionsToTxnResponse::AddPartitionsToTxnPartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddPartitionsToTxnResponse::AddPartitionsToTxnPartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -82,7 +82,7 @@ void Randomize(AddPartitionsToTxnResponse::AddPartitionsToTxnPartitionResult* m,
   }
 }
 
-void Randomize(AddPartitionsToTxnResponse::AddPartitionsToTxnTopicResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddPartitionsToTxnResponse::AddPartitionsToTxnTopicResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -97,7 +97,7 @@ void Randomize(AddPartitionsToTxnResponse::AddPartitionsToTxnTopicResult* m, Ran
   }
 }
 
-void Randomize(AddPartitionsToTxnResponse::AddPartitionsToTxnResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddPartitionsToTxnResponse::AddPartitionsToTxnResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 4) {
     m->transactional_id = rng.String();
   }
@@ -112,7 +112,7 @@ void Randomize(AddPartitionsToTxnResponse::AddPartitionsToTxnResult* m, RandomSo
   }
 }
 
-void Randomize(AddPartitionsToTxnResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddPartitionsToTxnResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

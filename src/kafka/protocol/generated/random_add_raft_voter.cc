@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AddRaftVoterRequest::Listener* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddRaftVoterRequest::Listener* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -16,7 +16,7 @@ void Randomize(AddRaftVoterRequest::Listener* m, RandomSource& rng, [[maybe_unus
   }
 }
 
-void Randomize(AddRaftVoterRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddRaftVoterRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->cluster_id.reset();
@@ -44,7 +44,7 @@ void Randomize(AddRaftVoterRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(AddRaftVoterResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AddRaftVoterResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AllocateProducerIdsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AllocateProducerIdsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(AllocateProducerIdsRequest* m, RandomSource& rng, [[maybe_unused]
   }
 }
 
-void Randomize(AllocateProducerIdsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AllocateProducerIdsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

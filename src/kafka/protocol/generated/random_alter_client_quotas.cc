@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AlterClientQuotasRequest::EntityData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterClientQuotasRequest::EntityData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->entity_type = rng.String();
   }
@@ -17,7 +17,7 @@ void Randomize(AlterClientQuotasRequest::EntityData* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(AlterClientQuotasRequest::OpData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterClientQuotasRequest::OpData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->key = rng.String();
   }
@@ -29,7 +29,7 @@ void Randomize(AlterClientQuotasRequest::OpData* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(AlterClientQuotasRequest::EntryData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterClientQuotasRequest::EntryData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->entity;
@@ -50,7 +50,7 @@ void Randomize(AlterClientQuotasRequest::EntryData* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(AlterClientQuotasRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterClientQuotasRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->entries;
@@ -65,7 +65,7 @@ void Randomize(AlterClientQuotasRequest* m, RandomSource& rng, [[maybe_unused]] 
   }
 }
 
-void Randomize(AlterClientQuotasResponse::EntityData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterClientQuotasResponse::EntityData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->entity_type = rng.String();
   }
@@ -78,7 +78,7 @@ void Randomize(AlterClientQuotasResponse::EntityData* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(AlterClientQuotasResponse::EntryData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterClientQuotasResponse::EntryData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -100,7 +100,7 @@ void Randomize(AlterClientQuotasResponse::EntryData* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(AlterClientQuotasResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterClientQuotasResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AlterConfigsRequest::AlterableConfig* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterConfigsRequest::AlterableConfig* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -17,7 +17,7 @@ void Randomize(AlterConfigsRequest::AlterableConfig* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(AlterConfigsRequest::AlterConfigsResource* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterConfigsRequest::AlterConfigsResource* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->resource_type = static_cast<int8_t>(rng.Next());
   }
@@ -35,7 +35,7 @@ void Randomize(AlterConfigsRequest::AlterConfigsResource* m, RandomSource& rng, 
   }
 }
 
-void Randomize(AlterConfigsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterConfigsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->resources;
@@ -50,7 +50,7 @@ void Randomize(AlterConfigsRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(AlterConfigsResponse::AlterConfigsResourceResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterConfigsResponse::AlterConfigsResourceResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -69,7 +69,7 @@ void Randomize(AlterConfigsResponse::AlterConfigsResourceResponse* m, RandomSour
   }
 }
 
-void Randomize(AlterConfigsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterConfigsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AlterPartitionRequest::BrokerState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionRequest::BrokerState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(AlterPartitionRequest::BrokerState* m, RandomSource& rng, [[maybe
   }
 }
 
-void Randomize(AlterPartitionRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -46,7 +46,7 @@ void Randomize(AlterPartitionRequest::PartitionData* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(AlterPartitionRequest::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionRequest::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 1) {
     m->topic_name = rng.String();
   }
@@ -64,7 +64,7 @@ void Randomize(AlterPartitionRequest::TopicData* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(AlterPartitionRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
@@ -82,7 +82,7 @@ void Randomize(AlterPartitionRequest* m, RandomSource& rng, [[maybe_unused]] int
   }
 }
 
-void Randomize(AlterPartitionResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -112,7 +112,7 @@ void Randomize(AlterPartitionResponse::PartitionData* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(AlterPartitionResponse::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionResponse::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 1) {
     m->topic_name = rng.String();
   }
@@ -130,7 +130,7 @@ void Randomize(AlterPartitionResponse::TopicData* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(AlterPartitionResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AlterPartitionReassignmentsRequest::ReassignablePartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionReassignmentsRequest::ReassignablePartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -23,7 +23,7 @@ void Randomize(AlterPartitionReassignmentsRequest::ReassignablePartition* m, Ran
   }
 }
 
-void Randomize(AlterPartitionReassignmentsRequest::ReassignableTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionReassignmentsRequest::ReassignableTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -38,7 +38,7 @@ void Randomize(AlterPartitionReassignmentsRequest::ReassignableTopic* m, RandomS
   }
 }
 
-void Randomize(AlterPartitionReassignmentsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionReassignmentsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->timeout_ms = static_cast<int32_t>(rng.Next());
   }
@@ -53,7 +53,7 @@ void Randomize(AlterPartitionReassignmentsRequest* m, RandomSource& rng, [[maybe
   }
 }
 
-void Randomize(AlterPartitionReassignmentsResponse::ReassignablePartitionResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionReassignmentsResponse::ReassignablePartitionResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -69,7 +69,7 @@ void Randomize(AlterPartitionReassignmentsResponse::ReassignablePartitionRespons
   }
 }
 
-void Randomize(AlterPartitionReassignmentsResponse::ReassignableTopicResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionReassignmentsResponse::ReassignableTopicResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -84,7 +84,7 @@ void Randomize(AlterPartitionReassignmentsResponse::ReassignableTopicResponse* m
   }
 }
 
-void Randomize(AlterPartitionReassignmentsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterPartitionReassignmentsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

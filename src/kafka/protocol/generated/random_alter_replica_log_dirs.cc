@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AlterReplicaLogDirsRequest::AlterReplicaLogDirTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterReplicaLogDirsRequest::AlterReplicaLogDirTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(AlterReplicaLogDirsRequest::AlterReplicaLogDirTopic* m, RandomSou
   }
 }
 
-void Randomize(AlterReplicaLogDirsRequest::AlterReplicaLogDir* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterReplicaLogDirsRequest::AlterReplicaLogDir* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->path = rng.String();
   }
@@ -34,7 +34,7 @@ void Randomize(AlterReplicaLogDirsRequest::AlterReplicaLogDir* m, RandomSource& 
   }
 }
 
-void Randomize(AlterReplicaLogDirsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterReplicaLogDirsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->dirs;
@@ -46,7 +46,7 @@ void Randomize(AlterReplicaLogDirsRequest* m, RandomSource& rng, [[maybe_unused]
   }
 }
 
-void Randomize(AlterReplicaLogDirsResponse::AlterReplicaLogDirPartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterReplicaLogDirsResponse::AlterReplicaLogDirPartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -55,7 +55,7 @@ void Randomize(AlterReplicaLogDirsResponse::AlterReplicaLogDirPartitionResult* m
   }
 }
 
-void Randomize(AlterReplicaLogDirsResponse::AlterReplicaLogDirTopicResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterReplicaLogDirsResponse::AlterReplicaLogDirTopicResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -70,7 +70,7 @@ void Randomize(AlterReplicaLogDirsResponse::AlterReplicaLogDirTopicResult* m, Ra
   }
 }
 
-void Randomize(AlterReplicaLogDirsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterReplicaLogDirsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

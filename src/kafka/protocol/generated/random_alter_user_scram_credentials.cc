@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AlterUserScramCredentialsRequest::ScramCredentialDeletion* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterUserScramCredentialsRequest::ScramCredentialDeletion* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -13,7 +13,7 @@ void Randomize(AlterUserScramCredentialsRequest::ScramCredentialDeletion* m, Ran
   }
 }
 
-void Randomize(AlterUserScramCredentialsRequest::ScramCredentialUpsertion* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterUserScramCredentialsRequest::ScramCredentialUpsertion* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -31,7 +31,7 @@ void Randomize(AlterUserScramCredentialsRequest::ScramCredentialUpsertion* m, Ra
   }
 }
 
-void Randomize(AlterUserScramCredentialsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterUserScramCredentialsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->deletions;
@@ -52,7 +52,7 @@ void Randomize(AlterUserScramCredentialsRequest* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(AlterUserScramCredentialsResponse::AlterUserScramCredentialsResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterUserScramCredentialsResponse::AlterUserScramCredentialsResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->user = rng.String();
   }
@@ -68,7 +68,7 @@ void Randomize(AlterUserScramCredentialsResponse::AlterUserScramCredentialsResul
   }
 }
 
-void Randomize(AlterUserScramCredentialsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AlterUserScramCredentialsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

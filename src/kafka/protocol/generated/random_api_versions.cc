@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ApiVersionsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ApiVersionsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->client_software_name = rng.String();
   }
@@ -13,7 +13,7 @@ void Randomize(ApiVersionsRequest* m, RandomSource& rng, [[maybe_unused]] int16_
   }
 }
 
-void Randomize(ApiVersionsResponse::ApiVersion* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ApiVersionsResponse::ApiVersion* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->api_key = static_cast<int16_t>(rng.Next());
   }
@@ -25,7 +25,7 @@ void Randomize(ApiVersionsResponse::ApiVersion* m, RandomSource& rng, [[maybe_un
   }
 }
 
-void Randomize(ApiVersionsResponse::SupportedFeatureKey* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ApiVersionsResponse::SupportedFeatureKey* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->name = rng.String();
   }
@@ -37,7 +37,7 @@ void Randomize(ApiVersionsResponse::SupportedFeatureKey* m, RandomSource& rng, [
   }
 }
 
-void Randomize(ApiVersionsResponse::FinalizedFeatureKey* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ApiVersionsResponse::FinalizedFeatureKey* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->name = rng.String();
   }
@@ -49,7 +49,7 @@ void Randomize(ApiVersionsResponse::FinalizedFeatureKey* m, RandomSource& rng, [
   }
 }
 
-void Randomize(ApiVersionsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ApiVersionsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

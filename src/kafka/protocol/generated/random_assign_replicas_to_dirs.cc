@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(AssignReplicasToDirsRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AssignReplicasToDirsRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
 }
 
-void Randomize(AssignReplicasToDirsRequest::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AssignReplicasToDirsRequest::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -25,7 +25,7 @@ void Randomize(AssignReplicasToDirsRequest::TopicData* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(AssignReplicasToDirsRequest::DirectoryData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AssignReplicasToDirsRequest::DirectoryData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->id = rng.RandomUuid();
   }
@@ -40,7 +40,7 @@ void Randomize(AssignReplicasToDirsRequest::DirectoryData* m, RandomSource& rng,
   }
 }
 
-void Randomize(AssignReplicasToDirsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AssignReplicasToDirsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
@@ -58,7 +58,7 @@ void Randomize(AssignReplicasToDirsRequest* m, RandomSource& rng, [[maybe_unused
   }
 }
 
-void Randomize(AssignReplicasToDirsResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AssignReplicasToDirsResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -67,7 +67,7 @@ void Randomize(AssignReplicasToDirsResponse::PartitionData* m, RandomSource& rng
   }
 }
 
-void Randomize(AssignReplicasToDirsResponse::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AssignReplicasToDirsResponse::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -82,7 +82,7 @@ void Randomize(AssignReplicasToDirsResponse::TopicData* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(AssignReplicasToDirsResponse::DirectoryData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AssignReplicasToDirsResponse::DirectoryData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->id = rng.RandomUuid();
   }
@@ -97,7 +97,7 @@ void Randomize(AssignReplicasToDirsResponse::DirectoryData* m, RandomSource& rng
   }
 }
 
-void Randomize(AssignReplicasToDirsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] AssignReplicasToDirsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

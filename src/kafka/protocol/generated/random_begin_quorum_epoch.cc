@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(BeginQuorumEpochRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BeginQuorumEpochRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -19,7 +19,7 @@ void Randomize(BeginQuorumEpochRequest::PartitionData* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(BeginQuorumEpochRequest::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BeginQuorumEpochRequest::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -34,7 +34,7 @@ void Randomize(BeginQuorumEpochRequest::TopicData* m, RandomSource& rng, [[maybe
   }
 }
 
-void Randomize(BeginQuorumEpochRequest::LeaderEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BeginQuorumEpochRequest::LeaderEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->name = rng.String();
   }
@@ -46,7 +46,7 @@ void Randomize(BeginQuorumEpochRequest::LeaderEndpoint* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(BeginQuorumEpochRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BeginQuorumEpochRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->cluster_id.reset();
@@ -77,7 +77,7 @@ void Randomize(BeginQuorumEpochRequest* m, RandomSource& rng, [[maybe_unused]] i
   }
 }
 
-void Randomize(BeginQuorumEpochResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BeginQuorumEpochResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -92,7 +92,7 @@ void Randomize(BeginQuorumEpochResponse::PartitionData* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(BeginQuorumEpochResponse::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BeginQuorumEpochResponse::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -107,7 +107,7 @@ void Randomize(BeginQuorumEpochResponse::TopicData* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(BeginQuorumEpochResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BeginQuorumEpochResponse::NodeEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -119,7 +119,7 @@ void Randomize(BeginQuorumEpochResponse::NodeEndpoint* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(BeginQuorumEpochResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BeginQuorumEpochResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(BrokerHeartbeatRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BrokerHeartbeatRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
@@ -31,7 +31,7 @@ void Randomize(BrokerHeartbeatRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(BrokerHeartbeatResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BrokerHeartbeatResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

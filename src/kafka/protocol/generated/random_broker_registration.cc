@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(BrokerRegistrationRequest::Listener* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BrokerRegistrationRequest::Listener* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(BrokerRegistrationRequest::Listener* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(BrokerRegistrationRequest::Feature* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BrokerRegistrationRequest::Feature* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -31,7 +31,7 @@ void Randomize(BrokerRegistrationRequest::Feature* m, RandomSource& rng, [[maybe
   }
 }
 
-void Randomize(BrokerRegistrationRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BrokerRegistrationRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
@@ -83,7 +83,7 @@ void Randomize(BrokerRegistrationRequest* m, RandomSource& rng, [[maybe_unused]]
   }
 }
 
-void Randomize(BrokerRegistrationResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] BrokerRegistrationResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

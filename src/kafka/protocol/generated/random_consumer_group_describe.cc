@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ConsumerGroupDescribeRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupDescribeRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->group_ids;
@@ -19,7 +19,7 @@ void Randomize(ConsumerGroupDescribeRequest* m, RandomSource& rng, [[maybe_unuse
   }
 }
 
-void Randomize(ConsumerGroupDescribeResponse::TopicPartitions* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupDescribeResponse::TopicPartitions* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -37,7 +37,7 @@ void Randomize(ConsumerGroupDescribeResponse::TopicPartitions* m, RandomSource& 
   }
 }
 
-void Randomize(ConsumerGroupDescribeResponse::Assignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupDescribeResponse::Assignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topic_partitions;
@@ -49,7 +49,7 @@ void Randomize(ConsumerGroupDescribeResponse::Assignment* m, RandomSource& rng, 
   }
 }
 
-void Randomize(ConsumerGroupDescribeResponse::Member* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupDescribeResponse::Member* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->member_id = rng.String();
   }
@@ -100,7 +100,7 @@ void Randomize(ConsumerGroupDescribeResponse::Member* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(ConsumerGroupDescribeResponse::DescribedGroup* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupDescribeResponse::DescribedGroup* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -140,7 +140,7 @@ void Randomize(ConsumerGroupDescribeResponse::DescribedGroup* m, RandomSource& r
   }
 }
 
-void Randomize(ConsumerGroupDescribeResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupDescribeResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

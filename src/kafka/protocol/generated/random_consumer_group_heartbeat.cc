@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ConsumerGroupHeartbeatRequest::TopicPartitions* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupHeartbeatRequest::TopicPartitions* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -19,7 +19,7 @@ void Randomize(ConsumerGroupHeartbeatRequest::TopicPartitions* m, RandomSource& 
   }
 }
 
-void Randomize(ConsumerGroupHeartbeatRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupHeartbeatRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -88,7 +88,7 @@ void Randomize(ConsumerGroupHeartbeatRequest* m, RandomSource& rng, [[maybe_unus
   }
 }
 
-void Randomize(ConsumerGroupHeartbeatResponse::TopicPartitions* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupHeartbeatResponse::TopicPartitions* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -103,7 +103,7 @@ void Randomize(ConsumerGroupHeartbeatResponse::TopicPartitions* m, RandomSource&
   }
 }
 
-void Randomize(ConsumerGroupHeartbeatResponse::Assignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupHeartbeatResponse::Assignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topic_partitions;
@@ -115,7 +115,7 @@ void Randomize(ConsumerGroupHeartbeatResponse::Assignment* m, RandomSource& rng,
   }
 }
 
-void Randomize(ConsumerGroupHeartbeatResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerGroupHeartbeatResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

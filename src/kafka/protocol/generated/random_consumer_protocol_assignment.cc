@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ConsumerProtocolAssignment::TopicPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerProtocolAssignment::TopicPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(ConsumerProtocolAssignment::TopicPartition* m, RandomSource& rng,
   }
 }
 
-void Randomize(ConsumerProtocolAssignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerProtocolAssignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->assigned_partitions;

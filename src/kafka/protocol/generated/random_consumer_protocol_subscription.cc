@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ConsumerProtocolSubscription::TopicPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerProtocolSubscription::TopicPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->topic = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(ConsumerProtocolSubscription::TopicPartition* m, RandomSource& rn
   }
 }
 
-void Randomize(ConsumerProtocolSubscription* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ConsumerProtocolSubscription* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topics;

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ControllerRegistrationRequest::Listener* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ControllerRegistrationRequest::Listener* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(ControllerRegistrationRequest::Listener* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(ControllerRegistrationRequest::Feature* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ControllerRegistrationRequest::Feature* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -31,7 +31,7 @@ void Randomize(ControllerRegistrationRequest::Feature* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(ControllerRegistrationRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ControllerRegistrationRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->controller_id = static_cast<int32_t>(rng.Next());
   }
@@ -61,7 +61,7 @@ void Randomize(ControllerRegistrationRequest* m, RandomSource& rng, [[maybe_unus
   }
 }
 
-void Randomize(ControllerRegistrationResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ControllerRegistrationResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

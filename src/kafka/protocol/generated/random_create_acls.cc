@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(CreateAclsRequest::AclCreation* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateAclsRequest::AclCreation* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->resource_type = static_cast<int8_t>(rng.Next());
   }
@@ -28,7 +28,7 @@ void Randomize(CreateAclsRequest::AclCreation* m, RandomSource& rng, [[maybe_unu
   }
 }
 
-void Randomize(CreateAclsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateAclsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->creations;
@@ -40,7 +40,7 @@ void Randomize(CreateAclsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t
   }
 }
 
-void Randomize(CreateAclsResponse::AclCreationResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateAclsResponse::AclCreationResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -53,7 +53,7 @@ void Randomize(CreateAclsResponse::AclCreationResult* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(CreateAclsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateAclsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(CreateDelegationTokenRequest::CreatableRenewers* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateDelegationTokenRequest::CreatableRenewers* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->principal_type = rng.String();
   }
@@ -13,7 +13,7 @@ void Randomize(CreateDelegationTokenRequest::CreatableRenewers* m, RandomSource&
   }
 }
 
-void Randomize(CreateDelegationTokenRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateDelegationTokenRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     if ((true) && rng.OneIn(5)) {
       m->owner_principal_type.reset();
@@ -42,7 +42,7 @@ void Randomize(CreateDelegationTokenRequest* m, RandomSource& rng, [[maybe_unuse
   }
 }
 
-void Randomize(CreateDelegationTokenResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateDelegationTokenResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(CreatePartitionsRequest::CreatePartitionsAssignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreatePartitionsRequest::CreatePartitionsAssignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->broker_ids;
@@ -16,7 +16,7 @@ void Randomize(CreatePartitionsRequest::CreatePartitionsAssignment* m, RandomSou
   }
 }
 
-void Randomize(CreatePartitionsRequest::CreatePartitionsTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreatePartitionsRequest::CreatePartitionsTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -38,7 +38,7 @@ void Randomize(CreatePartitionsRequest::CreatePartitionsTopic* m, RandomSource& 
   }
 }
 
-void Randomize(CreatePartitionsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreatePartitionsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topics;
@@ -56,7 +56,7 @@ void Randomize(CreatePartitionsRequest* m, RandomSource& rng, [[maybe_unused]] i
   }
 }
 
-void Randomize(CreatePartitionsResponse::CreatePartitionsTopicResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreatePartitionsResponse::CreatePartitionsTopicResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -72,7 +72,7 @@ void Randomize(CreatePartitionsResponse::CreatePartitionsTopicResult* m, RandomS
   }
 }
 
-void Randomize(CreatePartitionsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreatePartitionsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

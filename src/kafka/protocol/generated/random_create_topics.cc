@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(CreateTopicsRequest::CreatableReplicaAssignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateTopicsRequest::CreatableReplicaAssignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -19,7 +19,7 @@ void Randomize(CreateTopicsRequest::CreatableReplicaAssignment* m, RandomSource&
   }
 }
 
-void Randomize(CreateTopicsRequest::CreatableTopicConfig* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateTopicsRequest::CreatableTopicConfig* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -32,7 +32,7 @@ void Randomize(CreateTopicsRequest::CreatableTopicConfig* m, RandomSource& rng, 
   }
 }
 
-void Randomize(CreateTopicsRequest::CreatableTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateTopicsRequest::CreatableTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -62,7 +62,7 @@ void Randomize(CreateTopicsRequest::CreatableTopic* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(CreateTopicsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateTopicsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topics;
@@ -80,7 +80,7 @@ void Randomize(CreateTopicsRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(CreateTopicsResponse::CreatableTopicConfigs* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateTopicsResponse::CreatableTopicConfigs* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 5) {
     m->name = rng.String();
   }
@@ -102,7 +102,7 @@ void Randomize(CreateTopicsResponse::CreatableTopicConfigs* m, RandomSource& rng
   }
 }
 
-void Randomize(CreateTopicsResponse::CreatableTopicResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateTopicsResponse::CreatableTopicResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -143,7 +143,7 @@ void Randomize(CreateTopicsResponse::CreatableTopicResult* m, RandomSource& rng,
   }
 }
 
-void Randomize(CreateTopicsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] CreateTopicsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 2) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DefaultPrincipalData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DefaultPrincipalData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->type = rng.String();
   }

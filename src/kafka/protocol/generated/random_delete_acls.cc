@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DeleteAclsRequest::DeleteAclsFilter* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteAclsRequest::DeleteAclsFilter* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->resource_type_filter = static_cast<int8_t>(rng.Next());
   }
@@ -40,7 +40,7 @@ void Randomize(DeleteAclsRequest::DeleteAclsFilter* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(DeleteAclsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteAclsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->filters;
@@ -52,7 +52,7 @@ void Randomize(DeleteAclsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t
   }
 }
 
-void Randomize(DeleteAclsResponse::DeleteAclsMatchingAcl* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteAclsResponse::DeleteAclsMatchingAcl* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -86,7 +86,7 @@ void Randomize(DeleteAclsResponse::DeleteAclsMatchingAcl* m, RandomSource& rng, 
   }
 }
 
-void Randomize(DeleteAclsResponse::DeleteAclsFilterResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteAclsResponse::DeleteAclsFilterResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -108,7 +108,7 @@ void Randomize(DeleteAclsResponse::DeleteAclsFilterResult* m, RandomSource& rng,
   }
 }
 
-void Randomize(DeleteAclsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteAclsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

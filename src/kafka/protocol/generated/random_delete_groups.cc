@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DeleteGroupsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteGroupsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->groups_names;
@@ -16,7 +16,7 @@ void Randomize(DeleteGroupsRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(DeleteGroupsResponse::DeletableGroupResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteGroupsResponse::DeletableGroupResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -25,7 +25,7 @@ void Randomize(DeleteGroupsResponse::DeletableGroupResult* m, RandomSource& rng,
   }
 }
 
-void Randomize(DeleteGroupsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteGroupsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DeleteRecordsRequest::DeleteRecordsPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteRecordsRequest::DeleteRecordsPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(DeleteRecordsRequest::DeleteRecordsPartition* m, RandomSource& rn
   }
 }
 
-void Randomize(DeleteRecordsRequest::DeleteRecordsTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteRecordsRequest::DeleteRecordsTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -28,7 +28,7 @@ void Randomize(DeleteRecordsRequest::DeleteRecordsTopic* m, RandomSource& rng, [
   }
 }
 
-void Randomize(DeleteRecordsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteRecordsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topics;
@@ -43,7 +43,7 @@ void Randomize(DeleteRecordsRequest* m, RandomSource& rng, [[maybe_unused]] int1
   }
 }
 
-void Randomize(DeleteRecordsResponse::DeleteRecordsPartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteRecordsResponse::DeleteRecordsPartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -55,7 +55,7 @@ void Randomize(DeleteRecordsResponse::DeleteRecordsPartitionResult* m, RandomSou
   }
 }
 
-void Randomize(DeleteRecordsResponse::DeleteRecordsTopicResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteRecordsResponse::DeleteRecordsTopicResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -70,7 +70,7 @@ void Randomize(DeleteRecordsResponse::DeleteRecordsTopicResult* m, RandomSource&
   }
 }
 
-void Randomize(DeleteRecordsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteRecordsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

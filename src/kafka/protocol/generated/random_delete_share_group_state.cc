@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DeleteShareGroupStateRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteShareGroupStateRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
 }
 
-void Randomize(DeleteShareGroupStateRequest::DeleteStateData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteShareGroupStateRequest::DeleteStateData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -25,7 +25,7 @@ void Randomize(DeleteShareGroupStateRequest::DeleteStateData* m, RandomSource& r
   }
 }
 
-void Randomize(DeleteShareGroupStateRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteShareGroupStateRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -40,7 +40,7 @@ void Randomize(DeleteShareGroupStateRequest* m, RandomSource& rng, [[maybe_unuse
   }
 }
 
-void Randomize(DeleteShareGroupStateResponse::PartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteShareGroupStateResponse::PartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -56,7 +56,7 @@ void Randomize(DeleteShareGroupStateResponse::PartitionResult* m, RandomSource& 
   }
 }
 
-void Randomize(DeleteShareGroupStateResponse::DeleteStateResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteShareGroupStateResponse::DeleteStateResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -71,7 +71,7 @@ void Randomize(DeleteShareGroupStateResponse::DeleteStateResult* m, RandomSource
   }
 }
 
-void Randomize(DeleteShareGroupStateResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteShareGroupStateResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->results;

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DeleteTopicsRequest::DeleteTopicState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteTopicsRequest::DeleteTopicState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 6) {
     if ((true) && rng.OneIn(5)) {
       m->name.reset();
@@ -17,7 +17,7 @@ void Randomize(DeleteTopicsRequest::DeleteTopicState* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(DeleteTopicsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteTopicsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 6) {
     {
       auto& vec = m->topics;
@@ -41,7 +41,7 @@ void Randomize(DeleteTopicsRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(DeleteTopicsResponse::DeletableTopicResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteTopicsResponse::DeletableTopicResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((v >= 6) && rng.OneIn(5)) {
       m->name.reset();
@@ -64,7 +64,7 @@ void Randomize(DeleteTopicsResponse::DeletableTopicResult* m, RandomSource& rng,
   }
 }
 
-void Randomize(DeleteTopicsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DeleteTopicsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

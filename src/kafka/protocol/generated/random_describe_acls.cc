@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeAclsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeAclsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->resource_type_filter = static_cast<int8_t>(rng.Next());
   }
@@ -40,7 +40,7 @@ void Randomize(DescribeAclsRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(DescribeAclsResponse::AclDescription* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeAclsResponse::AclDescription* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->principal = rng.String();
   }
@@ -55,7 +55,7 @@ void Randomize(DescribeAclsResponse::AclDescription* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(DescribeAclsResponse::DescribeAclsResource* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeAclsResponse::DescribeAclsResource* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->resource_type = static_cast<int8_t>(rng.Next());
   }
@@ -76,7 +76,7 @@ void Randomize(DescribeAclsResponse::DescribeAclsResource* m, RandomSource& rng,
   }
 }
 
-void Randomize(DescribeAclsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeAclsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeClientQuotasRequest::ComponentData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClientQuotasRequest::ComponentData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->entity_type = rng.String();
   }
@@ -20,7 +20,7 @@ void Randomize(DescribeClientQuotasRequest::ComponentData* m, RandomSource& rng,
   }
 }
 
-void Randomize(DescribeClientQuotasRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClientQuotasRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->components;
@@ -35,7 +35,7 @@ void Randomize(DescribeClientQuotasRequest* m, RandomSource& rng, [[maybe_unused
   }
 }
 
-void Randomize(DescribeClientQuotasResponse::EntityData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClientQuotasResponse::EntityData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->entity_type = rng.String();
   }
@@ -48,7 +48,7 @@ void Randomize(DescribeClientQuotasResponse::EntityData* m, RandomSource& rng, [
   }
 }
 
-void Randomize(DescribeClientQuotasResponse::ValueData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClientQuotasResponse::ValueData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->key = rng.String();
   }
@@ -57,7 +57,7 @@ void Randomize(DescribeClientQuotasResponse::ValueData* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(DescribeClientQuotasResponse::EntryData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClientQuotasResponse::EntryData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->entity;
@@ -78,7 +78,7 @@ void Randomize(DescribeClientQuotasResponse::EntryData* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(DescribeClientQuotasResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClientQuotasResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

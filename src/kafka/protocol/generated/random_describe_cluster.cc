@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeClusterRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClusterRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->include_cluster_authorized_operations = rng.OneIn(2);
   }
@@ -13,7 +13,7 @@ void Randomize(DescribeClusterRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(DescribeClusterResponse::DescribeClusterBroker* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClusterResponse::DescribeClusterBroker* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
@@ -32,7 +32,7 @@ void Randomize(DescribeClusterResponse::DescribeClusterBroker* m, RandomSource& 
   }
 }
 
-void Randomize(DescribeClusterResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeClusterResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeConfigsRequest::DescribeConfigsResource* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeConfigsRequest::DescribeConfigsResource* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->resource_type = static_cast<int8_t>(rng.Next());
   }
@@ -26,7 +26,7 @@ void Randomize(DescribeConfigsRequest::DescribeConfigsResource* m, RandomSource&
   }
 }
 
-void Randomize(DescribeConfigsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeConfigsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->resources;
@@ -44,7 +44,7 @@ void Randomize(DescribeConfigsRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(DescribeConfigsResponse::DescribeConfigsSynonym* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeConfigsResponse::DescribeConfigsSynonym* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->name = rng.String();
   }
@@ -60,7 +60,7 @@ void Randomize(DescribeConfigsResponse::DescribeConfigsSynonym* m, RandomSource&
   }
 }
 
-void Randomize(DescribeConfigsResponse::DescribeConfigsResourceResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeConfigsResponse::DescribeConfigsResourceResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -104,7 +104,7 @@ void Randomize(DescribeConfigsResponse::DescribeConfigsResourceResult* m, Random
   }
 }
 
-void Randomize(DescribeConfigsResponse::DescribeConfigsResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeConfigsResponse::DescribeConfigsResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -132,7 +132,7 @@ void Randomize(DescribeConfigsResponse::DescribeConfigsResult* m, RandomSource& 
   }
 }
 
-void Randomize(DescribeConfigsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeConfigsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

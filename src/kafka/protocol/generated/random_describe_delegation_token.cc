@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeDelegationTokenRequest::DescribeDelegationTokenOwner* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeDelegationTokenRequest::DescribeDelegationTokenOwner* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->principal_type = rng.String();
   }
@@ -13,7 +13,7 @@ void Randomize(DescribeDelegationTokenRequest::DescribeDelegationTokenOwner* m, 
   }
 }
 
-void Randomize(DescribeDelegationTokenRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeDelegationTokenRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->owners.reset();
@@ -29,7 +29,7 @@ void Randomize(DescribeDelegationTokenRequest* m, RandomSource& rng, [[maybe_unu
   }
 }
 
-void Randomize(DescribeDelegationTokenResponse::DescribedDelegationTokenRenewer* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeDelegationTokenResponse::DescribedDelegationTokenRenewer* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->principal_type = rng.String();
   }
@@ -38,7 +38,7 @@ void Randomize(DescribeDelegationTokenResponse::DescribedDelegationTokenRenewer*
   }
 }
 
-void Randomize(DescribeDelegationTokenResponse::DescribedDelegationToken* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeDelegationTokenResponse::DescribedDelegationToken* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->principal_type = rng.String();
   }
@@ -77,7 +77,7 @@ void Randomize(DescribeDelegationTokenResponse::DescribedDelegationToken* m, Ran
   }
 }
 
-void Randomize(DescribeDelegationTokenResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeDelegationTokenResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

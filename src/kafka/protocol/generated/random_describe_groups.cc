@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeGroupsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeGroupsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->groups;
@@ -19,7 +19,7 @@ void Randomize(DescribeGroupsRequest* m, RandomSource& rng, [[maybe_unused]] int
   }
 }
 
-void Randomize(DescribeGroupsResponse::DescribedGroupMember* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeGroupsResponse::DescribedGroupMember* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->member_id = rng.String();
   }
@@ -44,7 +44,7 @@ void Randomize(DescribeGroupsResponse::DescribedGroupMember* m, RandomSource& rn
   }
 }
 
-void Randomize(DescribeGroupsResponse::DescribedGroup* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeGroupsResponse::DescribedGroup* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -74,7 +74,7 @@ void Randomize(DescribeGroupsResponse::DescribedGroup* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(DescribeGroupsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeGroupsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeLogDirsRequest::DescribableLogDirTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeLogDirsRequest::DescribableLogDirTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(DescribeLogDirsRequest::DescribableLogDirTopic* m, RandomSource& 
   }
 }
 
-void Randomize(DescribeLogDirsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeLogDirsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->topics.reset();
@@ -35,7 +35,7 @@ void Randomize(DescribeLogDirsRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(DescribeLogDirsResponse::DescribeLogDirsPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeLogDirsResponse::DescribeLogDirsPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -50,7 +50,7 @@ void Randomize(DescribeLogDirsResponse::DescribeLogDirsPartition* m, RandomSourc
   }
 }
 
-void Randomize(DescribeLogDirsResponse::DescribeLogDirsTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeLogDirsResponse::DescribeLogDirsTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -65,7 +65,7 @@ void Randomize(DescribeLogDirsResponse::DescribeLogDirsTopic* m, RandomSource& r
   }
 }
 
-void Randomize(DescribeLogDirsResponse::DescribeLogDirsResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeLogDirsResponse::DescribeLogDirsResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -89,7 +89,7 @@ void Randomize(DescribeLogDirsResponse::DescribeLogDirsResult* m, RandomSource& 
   }
 }
 
-void Randomize(DescribeLogDirsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeLogDirsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

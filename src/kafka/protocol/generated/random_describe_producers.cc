@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeProducersRequest::TopicRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeProducersRequest::TopicRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(DescribeProducersRequest::TopicRequest* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(DescribeProducersRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeProducersRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topics;
@@ -31,7 +31,7 @@ void Randomize(DescribeProducersRequest* m, RandomSource& rng, [[maybe_unused]] 
   }
 }
 
-void Randomize(DescribeProducersResponse::ProducerState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeProducersResponse::ProducerState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->producer_id = static_cast<int64_t>(rng.Next());
   }
@@ -52,7 +52,7 @@ void Randomize(DescribeProducersResponse::ProducerState* m, RandomSource& rng, [
   }
 }
 
-void Randomize(DescribeProducersResponse::PartitionResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeProducersResponse::PartitionResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -77,7 +77,7 @@ void Randomize(DescribeProducersResponse::PartitionResponse* m, RandomSource& rn
   }
 }
 
-void Randomize(DescribeProducersResponse::TopicResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeProducersResponse::TopicResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -92,7 +92,7 @@ void Randomize(DescribeProducersResponse::TopicResponse* m, RandomSource& rng, [
   }
 }
 
-void Randomize(DescribeProducersResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeProducersResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

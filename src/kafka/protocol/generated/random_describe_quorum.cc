@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeQuorumRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
 }
 
-void Randomize(DescribeQuorumRequest::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumRequest::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -25,7 +25,7 @@ void Randomize(DescribeQuorumRequest::TopicData* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(DescribeQuorumRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topics;
@@ -37,7 +37,7 @@ void Randomize(DescribeQuorumRequest* m, RandomSource& rng, [[maybe_unused]] int
   }
 }
 
-void Randomize(DescribeQuorumResponse::ReplicaState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumResponse::ReplicaState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->replica_id = static_cast<int32_t>(rng.Next());
   }
@@ -55,7 +55,7 @@ void Randomize(DescribeQuorumResponse::ReplicaState* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(DescribeQuorumResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -98,7 +98,7 @@ void Randomize(DescribeQuorumResponse::PartitionData* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(DescribeQuorumResponse::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumResponse::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -113,7 +113,7 @@ void Randomize(DescribeQuorumResponse::TopicData* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(DescribeQuorumResponse::Listener* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumResponse::Listener* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 2) {
     m->name = rng.String();
   }
@@ -125,7 +125,7 @@ void Randomize(DescribeQuorumResponse::Listener* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(DescribeQuorumResponse::Node* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumResponse::Node* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 2) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -140,7 +140,7 @@ void Randomize(DescribeQuorumResponse::Node* m, RandomSource& rng, [[maybe_unuse
   }
 }
 
-void Randomize(DescribeQuorumResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeQuorumResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeTopicPartitionsRequest::TopicRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTopicPartitionsRequest::TopicRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
 }
 
-void Randomize(DescribeTopicPartitionsRequest::Cursor* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTopicPartitionsRequest::Cursor* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(DescribeTopicPartitionsRequest::Cursor* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(DescribeTopicPartitionsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTopicPartitionsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topics;
@@ -41,7 +41,7 @@ void Randomize(DescribeTopicPartitionsRequest* m, RandomSource& rng, [[maybe_unu
   }
 }
 
-void Randomize(DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponsePartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponsePartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -109,7 +109,7 @@ void Randomize(DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponseP
   }
 }
 
-void Randomize(DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponseTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponseTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -140,7 +140,7 @@ void Randomize(DescribeTopicPartitionsResponse::DescribeTopicPartitionsResponseT
   }
 }
 
-void Randomize(DescribeTopicPartitionsResponse::Cursor* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTopicPartitionsResponse::Cursor* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -149,7 +149,7 @@ void Randomize(DescribeTopicPartitionsResponse::Cursor* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(DescribeTopicPartitionsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTopicPartitionsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeTransactionsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTransactionsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->transactional_ids;
@@ -16,7 +16,7 @@ void Randomize(DescribeTransactionsRequest* m, RandomSource& rng, [[maybe_unused
   }
 }
 
-void Randomize(DescribeTransactionsResponse::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTransactionsResponse::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic = rng.String();
   }
@@ -31,7 +31,7 @@ void Randomize(DescribeTransactionsResponse::TopicData* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(DescribeTransactionsResponse::TransactionState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTransactionsResponse::TransactionState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -64,7 +64,7 @@ void Randomize(DescribeTransactionsResponse::TransactionState* m, RandomSource& 
   }
 }
 
-void Randomize(DescribeTransactionsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeTransactionsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

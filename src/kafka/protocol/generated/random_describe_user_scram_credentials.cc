@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(DescribeUserScramCredentialsRequest::UserName* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeUserScramCredentialsRequest::UserName* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
 }
 
-void Randomize(DescribeUserScramCredentialsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeUserScramCredentialsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->users.reset();
@@ -26,7 +26,7 @@ void Randomize(DescribeUserScramCredentialsRequest* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(DescribeUserScramCredentialsResponse::CredentialInfo* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeUserScramCredentialsResponse::CredentialInfo* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->mechanism = static_cast<int8_t>(rng.Next());
   }
@@ -35,7 +35,7 @@ void Randomize(DescribeUserScramCredentialsResponse::CredentialInfo* m, RandomSo
   }
 }
 
-void Randomize(DescribeUserScramCredentialsResponse::DescribeUserScramCredentialsResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeUserScramCredentialsResponse::DescribeUserScramCredentialsResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->user = rng.String();
   }
@@ -60,7 +60,7 @@ void Randomize(DescribeUserScramCredentialsResponse::DescribeUserScramCredential
   }
 }
 
-void Randomize(DescribeUserScramCredentialsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] DescribeUserScramCredentialsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

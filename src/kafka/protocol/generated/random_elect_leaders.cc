@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ElectLeadersRequest::TopicPartitions* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ElectLeadersRequest::TopicPartitions* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(ElectLeadersRequest::TopicPartitions* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(ElectLeadersRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ElectLeadersRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->election_type = static_cast<int8_t>(rng.Next());
   }
@@ -41,7 +41,7 @@ void Randomize(ElectLeadersRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(ElectLeadersResponse::PartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ElectLeadersResponse::PartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_id = static_cast<int32_t>(rng.Next());
   }
@@ -57,7 +57,7 @@ void Randomize(ElectLeadersResponse::PartitionResult* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(ElectLeadersResponse::ReplicaElectionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ElectLeadersResponse::ReplicaElectionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic = rng.String();
   }
@@ -72,7 +72,7 @@ void Randomize(ElectLeadersResponse::ReplicaElectionResult* m, RandomSource& rng
   }
 }
 
-void Randomize(ElectLeadersResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ElectLeadersResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

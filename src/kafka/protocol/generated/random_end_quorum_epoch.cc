@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(EndQuorumEpochRequest::ReplicaInfo* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochRequest::ReplicaInfo* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->candidate_id = static_cast<int32_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(EndQuorumEpochRequest::ReplicaInfo* m, RandomSource& rng, [[maybe
   }
 }
 
-void Randomize(EndQuorumEpochRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -43,7 +43,7 @@ void Randomize(EndQuorumEpochRequest::PartitionData* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(EndQuorumEpochRequest::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochRequest::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -58,7 +58,7 @@ void Randomize(EndQuorumEpochRequest::TopicData* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(EndQuorumEpochRequest::LeaderEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochRequest::LeaderEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->name = rng.String();
   }
@@ -70,7 +70,7 @@ void Randomize(EndQuorumEpochRequest::LeaderEndpoint* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(EndQuorumEpochRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->cluster_id.reset();
@@ -98,7 +98,7 @@ void Randomize(EndQuorumEpochRequest* m, RandomSource& rng, [[maybe_unused]] int
   }
 }
 
-void Randomize(EndQuorumEpochResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -113,7 +113,7 @@ void Randomize(EndQuorumEpochResponse::PartitionData* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(EndQuorumEpochResponse::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochResponse::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -128,7 +128,7 @@ void Randomize(EndQuorumEpochResponse::TopicData* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(EndQuorumEpochResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochResponse::NodeEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -140,7 +140,7 @@ void Randomize(EndQuorumEpochResponse::NodeEndpoint* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(EndQuorumEpochResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndQuorumEpochResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

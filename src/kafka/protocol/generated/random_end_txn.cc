@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(EndTxnRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndTxnRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->transactional_id = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(EndTxnRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) 
   }
 }
 
-void Randomize(EndTxnResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EndTxnResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(EnvelopeRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EnvelopeRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->request_data = rng.Bytes();
   }
@@ -20,7 +20,7 @@ void Randomize(EnvelopeRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v
   }
 }
 
-void Randomize(EnvelopeResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] EnvelopeResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->response_data.reset();

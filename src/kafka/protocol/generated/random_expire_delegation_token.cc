@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ExpireDelegationTokenRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ExpireDelegationTokenRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->hmac = rng.Bytes();
   }
@@ -13,7 +13,7 @@ void Randomize(ExpireDelegationTokenRequest* m, RandomSource& rng, [[maybe_unuse
   }
 }
 
-void Randomize(ExpireDelegationTokenResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ExpireDelegationTokenResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(FetchRequest::ReplicaState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchRequest::ReplicaState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 15) {
     m->replica_id = static_cast<int32_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(FetchRequest::ReplicaState* m, RandomSource& rng, [[maybe_unused]
   }
 }
 
-void Randomize(FetchRequest::FetchPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchRequest::FetchPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -37,7 +37,7 @@ void Randomize(FetchRequest::FetchPartition* m, RandomSource& rng, [[maybe_unuse
   }
 }
 
-void Randomize(FetchRequest::FetchTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchRequest::FetchTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 12) {
     m->topic = rng.String();
   }
@@ -55,7 +55,7 @@ void Randomize(FetchRequest::FetchTopic* m, RandomSource& rng, [[maybe_unused]] 
   }
 }
 
-void Randomize(FetchRequest::ForgottenTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchRequest::ForgottenTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 7 && v <= 12) {
     m->topic = rng.String();
   }
@@ -73,7 +73,7 @@ void Randomize(FetchRequest::ForgottenTopic* m, RandomSource& rng, [[maybe_unuse
   }
 }
 
-void Randomize(FetchRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 12) {
     if ((true) && rng.OneIn(5)) {
       m->cluster_id.reset();
@@ -128,7 +128,7 @@ void Randomize(FetchRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
   }
 }
 
-void Randomize(FetchResponse::EpochEndOffset* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchResponse::EpochEndOffset* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 12) {
     m->epoch = static_cast<int32_t>(rng.Next());
   }
@@ -137,7 +137,7 @@ void Randomize(FetchResponse::EpochEndOffset* m, RandomSource& rng, [[maybe_unus
   }
 }
 
-void Randomize(FetchResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchResponse::LeaderIdAndEpoch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 12) {
     m->leader_id = static_cast<int32_t>(rng.Next());
   }
@@ -146,7 +146,7 @@ void Randomize(FetchResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[maybe_un
   }
 }
 
-void Randomize(FetchResponse::SnapshotId* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchResponse::SnapshotId* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->end_offset = static_cast<int64_t>(rng.Next());
   }
@@ -155,7 +155,7 @@ void Randomize(FetchResponse::SnapshotId* m, RandomSource& rng, [[maybe_unused]]
   }
 }
 
-void Randomize(FetchResponse::AbortedTransaction* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchResponse::AbortedTransaction* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 4) {
     m->producer_id = static_cast<int64_t>(rng.Next());
   }
@@ -164,7 +164,7 @@ void Randomize(FetchResponse::AbortedTransaction* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(FetchResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -214,7 +214,7 @@ void Randomize(FetchResponse::PartitionData* m, RandomSource& rng, [[maybe_unuse
   }
 }
 
-void Randomize(FetchResponse::FetchableTopicResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchResponse::FetchableTopicResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 12) {
     m->topic = rng.String();
   }
@@ -232,7 +232,7 @@ void Randomize(FetchResponse::FetchableTopicResponse* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(FetchResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchResponse::NodeEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 16) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -251,7 +251,7 @@ void Randomize(FetchResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused
   }
 }
 
-void Randomize(FetchResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(FetchSnapshotRequest::SnapshotId* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotRequest::SnapshotId* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->end_offset = static_cast<int64_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(FetchSnapshotRequest::SnapshotId* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(FetchSnapshotRequest::PartitionSnapshot* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotRequest::PartitionSnapshot* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -31,7 +31,7 @@ void Randomize(FetchSnapshotRequest::PartitionSnapshot* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(FetchSnapshotRequest::TopicSnapshot* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotRequest::TopicSnapshot* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -46,7 +46,7 @@ void Randomize(FetchSnapshotRequest::TopicSnapshot* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(FetchSnapshotRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->cluster_id.reset();
@@ -71,7 +71,7 @@ void Randomize(FetchSnapshotRequest* m, RandomSource& rng, [[maybe_unused]] int1
   }
 }
 
-void Randomize(FetchSnapshotResponse::SnapshotId* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotResponse::SnapshotId* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->end_offset = static_cast<int64_t>(rng.Next());
   }
@@ -80,7 +80,7 @@ void Randomize(FetchSnapshotResponse::SnapshotId* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(FetchSnapshotResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotResponse::LeaderIdAndEpoch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->leader_id = static_cast<int32_t>(rng.Next());
   }
@@ -89,7 +89,7 @@ void Randomize(FetchSnapshotResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(FetchSnapshotResponse::PartitionSnapshot* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotResponse::PartitionSnapshot* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->index = static_cast<int32_t>(rng.Next());
   }
@@ -113,7 +113,7 @@ void Randomize(FetchSnapshotResponse::PartitionSnapshot* m, RandomSource& rng, [
   }
 }
 
-void Randomize(FetchSnapshotResponse::TopicSnapshot* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotResponse::TopicSnapshot* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -128,7 +128,7 @@ void Randomize(FetchSnapshotResponse::TopicSnapshot* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(FetchSnapshotResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotResponse::NodeEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -140,7 +140,7 @@ void Randomize(FetchSnapshotResponse::NodeEndpoint* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(FetchSnapshotResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FetchSnapshotResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(FindCoordinatorRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FindCoordinatorRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 3) {
     m->key = rng.String();
   }
@@ -22,7 +22,7 @@ void Randomize(FindCoordinatorRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(FindCoordinatorResponse::Coordinator* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FindCoordinatorResponse::Coordinator* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 4) {
     m->key = rng.String();
   }
@@ -47,7 +47,7 @@ void Randomize(FindCoordinatorResponse::Coordinator* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(FindCoordinatorResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] FindCoordinatorResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

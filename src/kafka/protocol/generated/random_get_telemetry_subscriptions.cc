@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(GetTelemetrySubscriptionsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] GetTelemetrySubscriptionsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->client_instance_id = rng.RandomUuid();
   }
 }
 
-void Randomize(GetTelemetrySubscriptionsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] GetTelemetrySubscriptionsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(HeartbeatRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] HeartbeatRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -23,7 +23,7 @@ void Randomize(HeartbeatRequest* m, RandomSource& rng, [[maybe_unused]] int16_t 
   }
 }
 
-void Randomize(HeartbeatResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] HeartbeatResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(IncrementalAlterConfigsRequest::AlterableConfig* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] IncrementalAlterConfigsRequest::AlterableConfig* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -20,7 +20,7 @@ void Randomize(IncrementalAlterConfigsRequest::AlterableConfig* m, RandomSource&
   }
 }
 
-void Randomize(IncrementalAlterConfigsRequest::AlterConfigsResource* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] IncrementalAlterConfigsRequest::AlterConfigsResource* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->resource_type = static_cast<int8_t>(rng.Next());
   }
@@ -38,7 +38,7 @@ void Randomize(IncrementalAlterConfigsRequest::AlterConfigsResource* m, RandomSo
   }
 }
 
-void Randomize(IncrementalAlterConfigsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] IncrementalAlterConfigsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->resources;
@@ -53,7 +53,7 @@ void Randomize(IncrementalAlterConfigsRequest* m, RandomSource& rng, [[maybe_unu
   }
 }
 
-void Randomize(IncrementalAlterConfigsResponse::AlterConfigsResourceResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] IncrementalAlterConfigsResponse::AlterConfigsResourceResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -72,7 +72,7 @@ void Randomize(IncrementalAlterConfigsResponse::AlterConfigsResourceResponse* m,
   }
 }
 
-void Randomize(IncrementalAlterConfigsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] IncrementalAlterConfigsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

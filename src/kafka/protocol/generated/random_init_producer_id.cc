@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(InitProducerIdRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] InitProducerIdRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->transactional_id.reset();
@@ -23,7 +23,7 @@ void Randomize(InitProducerIdRequest* m, RandomSource& rng, [[maybe_unused]] int
   }
 }
 
-void Randomize(InitProducerIdResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] InitProducerIdResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(InitializeShareGroupStateRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] InitializeShareGroupStateRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -16,7 +16,7 @@ void Randomize(InitializeShareGroupStateRequest::PartitionData* m, RandomSource&
   }
 }
 
-void Randomize(InitializeShareGroupStateRequest::InitializeStateData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] InitializeShareGroupStateRequest::InitializeStateData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -31,7 +31,7 @@ void Randomize(InitializeShareGroupStateRequest::InitializeStateData* m, RandomS
   }
 }
 
-void Randomize(InitializeShareGroupStateRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] InitializeShareGroupStateRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -46,7 +46,7 @@ void Randomize(InitializeShareGroupStateRequest* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(InitializeShareGroupStateResponse::PartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] InitializeShareGroupStateResponse::PartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -62,7 +62,7 @@ void Randomize(InitializeShareGroupStateResponse::PartitionResult* m, RandomSour
   }
 }
 
-void Randomize(InitializeShareGroupStateResponse::InitializeStateResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] InitializeShareGroupStateResponse::InitializeStateResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -77,7 +77,7 @@ void Randomize(InitializeShareGroupStateResponse::InitializeStateResult* m, Rand
   }
 }
 
-void Randomize(InitializeShareGroupStateResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] InitializeShareGroupStateResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->results;

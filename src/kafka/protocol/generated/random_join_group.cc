@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(JoinGroupRequest::JoinGroupRequestProtocol* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] JoinGroupRequest::JoinGroupRequestProtocol* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -13,7 +13,7 @@ void Randomize(JoinGroupRequest::JoinGroupRequestProtocol* m, RandomSource& rng,
   }
 }
 
-void Randomize(JoinGroupRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] JoinGroupRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -54,7 +54,7 @@ void Randomize(JoinGroupRequest* m, RandomSource& rng, [[maybe_unused]] int16_t 
   }
 }
 
-void Randomize(JoinGroupResponse::JoinGroupResponseMember* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] JoinGroupResponse::JoinGroupResponseMember* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->member_id = rng.String();
   }
@@ -70,7 +70,7 @@ void Randomize(JoinGroupResponse::JoinGroupResponseMember* m, RandomSource& rng,
   }
 }
 
-void Randomize(JoinGroupResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] JoinGroupResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 2) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(LeaderAndIsrRequest::LeaderAndIsrPartitionState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderAndIsrRequest::LeaderAndIsrPartitionState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 1) {
     m->topic_name = rng.String();
   }
@@ -67,7 +67,7 @@ void Randomize(LeaderAndIsrRequest::LeaderAndIsrPartitionState* m, RandomSource&
   }
 }
 
-void Randomize(LeaderAndIsrRequest::LeaderAndIsrTopicState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderAndIsrRequest::LeaderAndIsrTopicState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 2) {
     m->topic_name = rng.String();
   }
@@ -85,7 +85,7 @@ void Randomize(LeaderAndIsrRequest::LeaderAndIsrTopicState* m, RandomSource& rng
   }
 }
 
-void Randomize(LeaderAndIsrRequest::LeaderAndIsrLiveLeader* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderAndIsrRequest::LeaderAndIsrLiveLeader* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
@@ -97,7 +97,7 @@ void Randomize(LeaderAndIsrRequest::LeaderAndIsrLiveLeader* m, RandomSource& rng
   }
 }
 
-void Randomize(LeaderAndIsrRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderAndIsrRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->controller_id = static_cast<int32_t>(rng.Next());
   }
@@ -142,7 +142,7 @@ void Randomize(LeaderAndIsrRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(LeaderAndIsrResponse::LeaderAndIsrPartitionError* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderAndIsrResponse::LeaderAndIsrPartitionError* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 4) {
     m->topic_name = rng.String();
   }
@@ -154,7 +154,7 @@ void Randomize(LeaderAndIsrResponse::LeaderAndIsrPartitionError* m, RandomSource
   }
 }
 
-void Randomize(LeaderAndIsrResponse::LeaderAndIsrTopicError* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderAndIsrResponse::LeaderAndIsrTopicError* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 5) {
     m->topic_id = rng.RandomUuid();
   }
@@ -169,7 +169,7 @@ void Randomize(LeaderAndIsrResponse::LeaderAndIsrTopicError* m, RandomSource& rn
   }
 }
 
-void Randomize(LeaderAndIsrResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderAndIsrResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

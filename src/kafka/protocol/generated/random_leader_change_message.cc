@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(LeaderChangeMessage::Voter* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderChangeMessage::Voter* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->voter_id = static_cast<int32_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(LeaderChangeMessage::Voter* m, RandomSource& rng, [[maybe_unused]
   }
 }
 
-void Randomize(LeaderChangeMessage* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaderChangeMessage* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->version = static_cast<int16_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(LeaveGroupRequest::MemberIdentity* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaveGroupRequest::MemberIdentity* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->member_id = rng.String();
   }
@@ -24,7 +24,7 @@ void Randomize(LeaveGroupRequest::MemberIdentity* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(LeaveGroupRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaveGroupRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -42,7 +42,7 @@ void Randomize(LeaveGroupRequest* m, RandomSource& rng, [[maybe_unused]] int16_t
   }
 }
 
-void Randomize(LeaveGroupResponse::MemberResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaveGroupResponse::MemberResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->member_id = rng.String();
   }
@@ -58,7 +58,7 @@ void Randomize(LeaveGroupResponse::MemberResponse* m, RandomSource& rng, [[maybe
   }
 }
 
-void Randomize(LeaveGroupResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] LeaveGroupResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,16 +4,16 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ListClientMetricsResourcesRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListClientMetricsResourcesRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
 }
 
-void Randomize(ListClientMetricsResourcesResponse::ClientMetricsResource* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListClientMetricsResourcesResponse::ClientMetricsResource* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
 }
 
-void Randomize(ListClientMetricsResourcesResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListClientMetricsResourcesResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ListGroupsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListGroupsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 4) {
     {
       auto& vec = m->states_filter;
@@ -25,7 +25,7 @@ void Randomize(ListGroupsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t
   }
 }
 
-void Randomize(ListGroupsResponse::ListedGroup* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListGroupsResponse::ListedGroup* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -40,7 +40,7 @@ void Randomize(ListGroupsResponse::ListedGroup* m, RandomSource& rng, [[maybe_un
   }
 }
 
-void Randomize(ListGroupsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListGroupsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ListOffsetsRequest::ListOffsetsPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListOffsetsRequest::ListOffsetsPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -19,7 +19,7 @@ void Randomize(ListOffsetsRequest::ListOffsetsPartition* m, RandomSource& rng, [
   }
 }
 
-void Randomize(ListOffsetsRequest::ListOffsetsTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListOffsetsRequest::ListOffsetsTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -34,7 +34,7 @@ void Randomize(ListOffsetsRequest::ListOffsetsTopic* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(ListOffsetsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListOffsetsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->replica_id = static_cast<int32_t>(rng.Next());
   }
@@ -55,7 +55,7 @@ void Randomize(ListOffsetsRequest* m, RandomSource& rng, [[maybe_unused]] int16_
   }
 }
 
-void Randomize(ListOffsetsResponse::ListOffsetsPartitionResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListOffsetsResponse::ListOffsetsPartitionResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -82,7 +82,7 @@ void Randomize(ListOffsetsResponse::ListOffsetsPartitionResponse* m, RandomSourc
   }
 }
 
-void Randomize(ListOffsetsResponse::ListOffsetsTopicResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListOffsetsResponse::ListOffsetsTopicResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -97,7 +97,7 @@ void Randomize(ListOffsetsResponse::ListOffsetsTopicResponse* m, RandomSource& r
   }
 }
 
-void Randomize(ListOffsetsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListOffsetsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 2) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ListPartitionReassignmentsRequest::ListPartitionReassignmentsTopics* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListPartitionReassignmentsRequest::ListPartitionReassignmentsTopics* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(ListPartitionReassignmentsRequest::ListPartitionReassignmentsTopi
   }
 }
 
-void Randomize(ListPartitionReassignmentsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListPartitionReassignmentsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->timeout_ms = static_cast<int32_t>(rng.Next());
   }
@@ -38,7 +38,7 @@ void Randomize(ListPartitionReassignmentsRequest* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(ListPartitionReassignmentsResponse::OngoingPartitionReassignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListPartitionReassignmentsResponse::OngoingPartitionReassignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -71,7 +71,7 @@ void Randomize(ListPartitionReassignmentsResponse::OngoingPartitionReassignment*
   }
 }
 
-void Randomize(ListPartitionReassignmentsResponse::OngoingTopicReassignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListPartitionReassignmentsResponse::OngoingTopicReassignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -86,7 +86,7 @@ void Randomize(ListPartitionReassignmentsResponse::OngoingTopicReassignment* m, 
   }
 }
 
-void Randomize(ListPartitionReassignmentsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListPartitionReassignmentsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ListTransactionsRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListTransactionsRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->state_filters;
@@ -28,7 +28,7 @@ void Randomize(ListTransactionsRequest* m, RandomSource& rng, [[maybe_unused]] i
   }
 }
 
-void Randomize(ListTransactionsResponse::TransactionState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListTransactionsResponse::TransactionState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->transactional_id = rng.String();
   }
@@ -40,7 +40,7 @@ void Randomize(ListTransactionsResponse::TransactionState* m, RandomSource& rng,
   }
 }
 
-void Randomize(ListTransactionsResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ListTransactionsResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

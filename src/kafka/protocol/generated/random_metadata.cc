@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(MetadataRequest::MetadataRequestTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] MetadataRequest::MetadataRequestTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 10) {
     m->topic_id = rng.RandomUuid();
   }
@@ -17,7 +17,7 @@ void Randomize(MetadataRequest::MetadataRequestTopic* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(MetadataRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] MetadataRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((v >= 1) && rng.OneIn(5)) {
       m->topics.reset();
@@ -42,7 +42,7 @@ void Randomize(MetadataRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v
   }
 }
 
-void Randomize(MetadataResponse::MetadataResponseBroker* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] MetadataResponse::MetadataResponseBroker* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -61,7 +61,7 @@ void Randomize(MetadataResponse::MetadataResponseBroker* m, RandomSource& rng, [
   }
 }
 
-void Randomize(MetadataResponse::MetadataResponsePartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] MetadataResponse::MetadataResponsePartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -103,7 +103,7 @@ void Randomize(MetadataResponse::MetadataResponsePartition* m, RandomSource& rng
   }
 }
 
-void Randomize(MetadataResponse::MetadataResponseTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] MetadataResponse::MetadataResponseTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -134,7 +134,7 @@ void Randomize(MetadataResponse::MetadataResponseTopic* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(MetadataResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] MetadataResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

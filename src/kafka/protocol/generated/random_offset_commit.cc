@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(OffsetCommitRequest::OffsetCommitRequestPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetCommitRequest::OffsetCommitRequestPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -26,7 +26,7 @@ void Randomize(OffsetCommitRequest::OffsetCommitRequestPartition* m, RandomSourc
   }
 }
 
-void Randomize(OffsetCommitRequest::OffsetCommitRequestTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetCommitRequest::OffsetCommitRequestTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -41,7 +41,7 @@ void Randomize(OffsetCommitRequest::OffsetCommitRequestTopic* m, RandomSource& r
   }
 }
 
-void Randomize(OffsetCommitRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetCommitRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -72,7 +72,7 @@ void Randomize(OffsetCommitRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(OffsetCommitResponse::OffsetCommitResponsePartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetCommitResponse::OffsetCommitResponsePartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -81,7 +81,7 @@ void Randomize(OffsetCommitResponse::OffsetCommitResponsePartition* m, RandomSou
   }
 }
 
-void Randomize(OffsetCommitResponse::OffsetCommitResponseTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetCommitResponse::OffsetCommitResponseTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -96,7 +96,7 @@ void Randomize(OffsetCommitResponse::OffsetCommitResponseTopic* m, RandomSource&
   }
 }
 
-void Randomize(OffsetCommitResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetCommitResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(OffsetDeleteRequest::OffsetDeleteRequestPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetDeleteRequest::OffsetDeleteRequestPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
 }
 
-void Randomize(OffsetDeleteRequest::OffsetDeleteRequestTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetDeleteRequest::OffsetDeleteRequestTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -25,7 +25,7 @@ void Randomize(OffsetDeleteRequest::OffsetDeleteRequestTopic* m, RandomSource& r
   }
 }
 
-void Randomize(OffsetDeleteRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetDeleteRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -40,7 +40,7 @@ void Randomize(OffsetDeleteRequest* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(OffsetDeleteResponse::OffsetDeleteResponsePartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetDeleteResponse::OffsetDeleteResponsePartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -49,7 +49,7 @@ void Randomize(OffsetDeleteResponse::OffsetDeleteResponsePartition* m, RandomSou
   }
 }
 
-void Randomize(OffsetDeleteResponse::OffsetDeleteResponseTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetDeleteResponse::OffsetDeleteResponseTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -64,7 +64,7 @@ void Randomize(OffsetDeleteResponse::OffsetDeleteResponseTopic* m, RandomSource&
   }
 }
 
-void Randomize(OffsetDeleteResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetDeleteResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(OffsetFetchRequest::OffsetFetchRequestTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchRequest::OffsetFetchRequestTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 7) {
     m->name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(OffsetFetchRequest::OffsetFetchRequestTopic* m, RandomSource& rng
   }
 }
 
-void Randomize(OffsetFetchRequest::OffsetFetchRequestTopics* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchRequest::OffsetFetchRequestTopics* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 8) {
     m->name = rng.String();
   }
@@ -34,7 +34,7 @@ void Randomize(OffsetFetchRequest::OffsetFetchRequestTopics* m, RandomSource& rn
   }
 }
 
-void Randomize(OffsetFetchRequest::OffsetFetchRequestGroup* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchRequest::OffsetFetchRequestGroup* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 8) {
     m->group_id = rng.String();
   }
@@ -63,7 +63,7 @@ void Randomize(OffsetFetchRequest::OffsetFetchRequestGroup* m, RandomSource& rng
   }
 }
 
-void Randomize(OffsetFetchRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 7) {
     m->group_id = rng.String();
   }
@@ -94,7 +94,7 @@ void Randomize(OffsetFetchRequest* m, RandomSource& rng, [[maybe_unused]] int16_
   }
 }
 
-void Randomize(OffsetFetchResponse::OffsetFetchResponsePartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchResponse::OffsetFetchResponsePartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 7) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -116,7 +116,7 @@ void Randomize(OffsetFetchResponse::OffsetFetchResponsePartition* m, RandomSourc
   }
 }
 
-void Randomize(OffsetFetchResponse::OffsetFetchResponseTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchResponse::OffsetFetchResponseTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 7) {
     m->name = rng.String();
   }
@@ -131,7 +131,7 @@ void Randomize(OffsetFetchResponse::OffsetFetchResponseTopic* m, RandomSource& r
   }
 }
 
-void Randomize(OffsetFetchResponse::OffsetFetchResponsePartitions* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchResponse::OffsetFetchResponsePartitions* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 8) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -153,7 +153,7 @@ void Randomize(OffsetFetchResponse::OffsetFetchResponsePartitions* m, RandomSour
   }
 }
 
-void Randomize(OffsetFetchResponse::OffsetFetchResponseTopics* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchResponse::OffsetFetchResponseTopics* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 8) {
     m->name = rng.String();
   }
@@ -168,7 +168,7 @@ void Randomize(OffsetFetchResponse::OffsetFetchResponseTopics* m, RandomSource& 
   }
 }
 
-void Randomize(OffsetFetchResponse::OffsetFetchResponseGroup* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchResponse::OffsetFetchResponseGroup* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 8) {
     m->group_id = rng.String();
   }
@@ -186,7 +186,7 @@ void Randomize(OffsetFetchResponse::OffsetFetchResponseGroup* m, RandomSource& r
   }
 }
 
-void Randomize(OffsetFetchResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetFetchResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

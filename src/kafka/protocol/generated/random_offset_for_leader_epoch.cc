@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(OffsetForLeaderEpochRequest::OffsetForLeaderPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetForLeaderEpochRequest::OffsetForLeaderPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -16,7 +16,7 @@ void Randomize(OffsetForLeaderEpochRequest::OffsetForLeaderPartition* m, RandomS
   }
 }
 
-void Randomize(OffsetForLeaderEpochRequest::OffsetForLeaderTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetForLeaderEpochRequest::OffsetForLeaderTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic = rng.String();
   }
@@ -31,7 +31,7 @@ void Randomize(OffsetForLeaderEpochRequest::OffsetForLeaderTopic* m, RandomSourc
   }
 }
 
-void Randomize(OffsetForLeaderEpochRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetForLeaderEpochRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->replica_id = static_cast<int32_t>(rng.Next());
   }
@@ -46,7 +46,7 @@ void Randomize(OffsetForLeaderEpochRequest* m, RandomSource& rng, [[maybe_unused
   }
 }
 
-void Randomize(OffsetForLeaderEpochResponse::EpochEndOffset* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetForLeaderEpochResponse::EpochEndOffset* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -61,7 +61,7 @@ void Randomize(OffsetForLeaderEpochResponse::EpochEndOffset* m, RandomSource& rn
   }
 }
 
-void Randomize(OffsetForLeaderEpochResponse::OffsetForLeaderTopicResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetForLeaderEpochResponse::OffsetForLeaderTopicResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic = rng.String();
   }
@@ -76,7 +76,7 @@ void Randomize(OffsetForLeaderEpochResponse::OffsetForLeaderTopicResult* m, Rand
   }
 }
 
-void Randomize(OffsetForLeaderEpochResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] OffsetForLeaderEpochResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 2) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ProduceRequest::PartitionProduceData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceRequest::PartitionProduceData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->index = static_cast<int32_t>(rng.Next());
   }
@@ -17,7 +17,7 @@ void Randomize(ProduceRequest::PartitionProduceData* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(ProduceRequest::TopicProduceData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceRequest::TopicProduceData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -32,7 +32,7 @@ void Randomize(ProduceRequest::TopicProduceData* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(ProduceRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     if ((true) && rng.OneIn(5)) {
       m->transactional_id.reset();
@@ -57,7 +57,7 @@ void Randomize(ProduceRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v)
   }
 }
 
-void Randomize(ProduceResponse::BatchIndexAndErrorMessage* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceResponse::BatchIndexAndErrorMessage* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 8) {
     m->batch_index = static_cast<int32_t>(rng.Next());
   }
@@ -70,7 +70,7 @@ void Randomize(ProduceResponse::BatchIndexAndErrorMessage* m, RandomSource& rng,
   }
 }
 
-void Randomize(ProduceResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceResponse::LeaderIdAndEpoch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 10) {
     m->leader_id = static_cast<int32_t>(rng.Next());
   }
@@ -79,7 +79,7 @@ void Randomize(ProduceResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(ProduceResponse::PartitionProduceResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceResponse::PartitionProduceResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->index = static_cast<int32_t>(rng.Next());
   }
@@ -116,7 +116,7 @@ void Randomize(ProduceResponse::PartitionProduceResponse* m, RandomSource& rng, 
   }
 }
 
-void Randomize(ProduceResponse::TopicProduceResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceResponse::TopicProduceResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -131,7 +131,7 @@ void Randomize(ProduceResponse::TopicProduceResponse* m, RandomSource& rng, [[ma
   }
 }
 
-void Randomize(ProduceResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceResponse::NodeEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 10) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -150,7 +150,7 @@ void Randomize(ProduceResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unus
   }
 }
 
-void Randomize(ProduceResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ProduceResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->responses;

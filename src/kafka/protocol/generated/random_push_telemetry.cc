@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(PushTelemetryRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] PushTelemetryRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->client_instance_id = rng.RandomUuid();
   }
@@ -22,7 +22,7 @@ void Randomize(PushTelemetryRequest* m, RandomSource& rng, [[maybe_unused]] int1
   }
 }
 
-void Randomize(PushTelemetryResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] PushTelemetryResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ReadShareGroupStateRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(ReadShareGroupStateRequest::PartitionData* m, RandomSource& rng, 
   }
 }
 
-void Randomize(ReadShareGroupStateRequest::ReadStateData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateRequest::ReadStateData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -28,7 +28,7 @@ void Randomize(ReadShareGroupStateRequest::ReadStateData* m, RandomSource& rng, 
   }
 }
 
-void Randomize(ReadShareGroupStateRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -43,7 +43,7 @@ void Randomize(ReadShareGroupStateRequest* m, RandomSource& rng, [[maybe_unused]
   }
 }
 
-void Randomize(ReadShareGroupStateResponse::StateBatch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateResponse::StateBatch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->first_offset = static_cast<int64_t>(rng.Next());
   }
@@ -58,7 +58,7 @@ void Randomize(ReadShareGroupStateResponse::StateBatch* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(ReadShareGroupStateResponse::PartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateResponse::PartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -89,7 +89,7 @@ void Randomize(ReadShareGroupStateResponse::PartitionResult* m, RandomSource& rn
   }
 }
 
-void Randomize(ReadShareGroupStateResponse::ReadStateResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateResponse::ReadStateResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -104,7 +104,7 @@ void Randomize(ReadShareGroupStateResponse::ReadStateResult* m, RandomSource& rn
   }
 }
 
-void Randomize(ReadShareGroupStateResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->results;

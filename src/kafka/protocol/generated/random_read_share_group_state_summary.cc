@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ReadShareGroupStateSummaryRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateSummaryRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -13,7 +13,7 @@ void Randomize(ReadShareGroupStateSummaryRequest::PartitionData* m, RandomSource
   }
 }
 
-void Randomize(ReadShareGroupStateSummaryRequest::ReadStateSummaryData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateSummaryRequest::ReadStateSummaryData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -28,7 +28,7 @@ void Randomize(ReadShareGroupStateSummaryRequest::ReadStateSummaryData* m, Rando
   }
 }
 
-void Randomize(ReadShareGroupStateSummaryRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateSummaryRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -43,7 +43,7 @@ void Randomize(ReadShareGroupStateSummaryRequest* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(ReadShareGroupStateSummaryResponse::PartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateSummaryResponse::PartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -65,7 +65,7 @@ void Randomize(ReadShareGroupStateSummaryResponse::PartitionResult* m, RandomSou
   }
 }
 
-void Randomize(ReadShareGroupStateSummaryResponse::ReadStateSummaryResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateSummaryResponse::ReadStateSummaryResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -80,7 +80,7 @@ void Randomize(ReadShareGroupStateSummaryResponse::ReadStateSummaryResult* m, Ra
   }
 }
 
-void Randomize(ReadShareGroupStateSummaryResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ReadShareGroupStateSummaryResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->results;

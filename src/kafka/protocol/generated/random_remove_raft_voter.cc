@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(RemoveRaftVoterRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] RemoveRaftVoterRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->cluster_id.reset();
@@ -20,7 +20,7 @@ void Randomize(RemoveRaftVoterRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(RemoveRaftVoterResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] RemoveRaftVoterResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

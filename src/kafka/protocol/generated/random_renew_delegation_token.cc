@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(RenewDelegationTokenRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] RenewDelegationTokenRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->hmac = rng.Bytes();
   }
@@ -13,7 +13,7 @@ void Randomize(RenewDelegationTokenRequest* m, RandomSource& rng, [[maybe_unused
   }
 }
 
-void Randomize(RenewDelegationTokenResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] RenewDelegationTokenResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

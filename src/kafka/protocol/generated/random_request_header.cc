@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(RequestHeader* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] RequestHeader* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->request_api_key = static_cast<int16_t>(rng.Next());
   }

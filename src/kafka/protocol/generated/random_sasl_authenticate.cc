@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(SaslAuthenticateRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] SaslAuthenticateRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->auth_bytes = rng.Bytes();
   }
 }
 
-void Randomize(SaslAuthenticateResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] SaslAuthenticateResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

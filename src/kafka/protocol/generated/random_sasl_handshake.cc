@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(SaslHandshakeRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] SaslHandshakeRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->mechanism = rng.String();
   }
 }
 
-void Randomize(SaslHandshakeResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] SaslHandshakeResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ShareAcknowledgeRequest::AcknowledgementBatch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeRequest::AcknowledgementBatch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->first_offset = static_cast<int64_t>(rng.Next());
   }
@@ -22,7 +22,7 @@ void Randomize(ShareAcknowledgeRequest::AcknowledgementBatch* m, RandomSource& r
   }
 }
 
-void Randomize(ShareAcknowledgeRequest::AcknowledgePartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeRequest::AcknowledgePartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -37,7 +37,7 @@ void Randomize(ShareAcknowledgeRequest::AcknowledgePartition* m, RandomSource& r
   }
 }
 
-void Randomize(ShareAcknowledgeRequest::AcknowledgeTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeRequest::AcknowledgeTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -52,7 +52,7 @@ void Randomize(ShareAcknowledgeRequest::AcknowledgeTopic* m, RandomSource& rng, 
   }
 }
 
-void Randomize(ShareAcknowledgeRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->group_id.reset();
@@ -81,7 +81,7 @@ void Randomize(ShareAcknowledgeRequest* m, RandomSource& rng, [[maybe_unused]] i
   }
 }
 
-void Randomize(ShareAcknowledgeResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeResponse::LeaderIdAndEpoch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->leader_id = static_cast<int32_t>(rng.Next());
   }
@@ -90,7 +90,7 @@ void Randomize(ShareAcknowledgeResponse::LeaderIdAndEpoch* m, RandomSource& rng,
   }
 }
 
-void Randomize(ShareAcknowledgeResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -109,7 +109,7 @@ void Randomize(ShareAcknowledgeResponse::PartitionData* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(ShareAcknowledgeResponse::ShareAcknowledgeTopicResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeResponse::ShareAcknowledgeTopicResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -124,7 +124,7 @@ void Randomize(ShareAcknowledgeResponse::ShareAcknowledgeTopicResponse* m, Rando
   }
 }
 
-void Randomize(ShareAcknowledgeResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeResponse::NodeEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -143,7 +143,7 @@ void Randomize(ShareAcknowledgeResponse::NodeEndpoint* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(ShareAcknowledgeResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareAcknowledgeResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

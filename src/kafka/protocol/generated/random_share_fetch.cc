@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ShareFetchRequest::AcknowledgementBatch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchRequest::AcknowledgementBatch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->first_offset = static_cast<int64_t>(rng.Next());
   }
@@ -22,7 +22,7 @@ void Randomize(ShareFetchRequest::AcknowledgementBatch* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(ShareFetchRequest::FetchPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchRequest::FetchPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -40,7 +40,7 @@ void Randomize(ShareFetchRequest::FetchPartition* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(ShareFetchRequest::FetchTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchRequest::FetchTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -55,7 +55,7 @@ void Randomize(ShareFetchRequest::FetchTopic* m, RandomSource& rng, [[maybe_unus
   }
 }
 
-void Randomize(ShareFetchRequest::ForgottenTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchRequest::ForgottenTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -70,7 +70,7 @@ void Randomize(ShareFetchRequest::ForgottenTopic* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(ShareFetchRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->group_id.reset();
@@ -117,7 +117,7 @@ void Randomize(ShareFetchRequest* m, RandomSource& rng, [[maybe_unused]] int16_t
   }
 }
 
-void Randomize(ShareFetchResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchResponse::LeaderIdAndEpoch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->leader_id = static_cast<int32_t>(rng.Next());
   }
@@ -126,7 +126,7 @@ void Randomize(ShareFetchResponse::LeaderIdAndEpoch* m, RandomSource& rng, [[may
   }
 }
 
-void Randomize(ShareFetchResponse::AcquiredRecords* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchResponse::AcquiredRecords* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->first_offset = static_cast<int64_t>(rng.Next());
   }
@@ -138,7 +138,7 @@ void Randomize(ShareFetchResponse::AcquiredRecords* m, RandomSource& rng, [[mayb
   }
 }
 
-void Randomize(ShareFetchResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -183,7 +183,7 @@ void Randomize(ShareFetchResponse::PartitionData* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(ShareFetchResponse::ShareFetchableTopicResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchResponse::ShareFetchableTopicResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -198,7 +198,7 @@ void Randomize(ShareFetchResponse::ShareFetchableTopicResponse* m, RandomSource&
   }
 }
 
-void Randomize(ShareFetchResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchResponse::NodeEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -217,7 +217,7 @@ void Randomize(ShareFetchResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(ShareFetchResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareFetchResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ShareGroupDescribeRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupDescribeRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->group_ids;
@@ -19,7 +19,7 @@ void Randomize(ShareGroupDescribeRequest* m, RandomSource& rng, [[maybe_unused]]
   }
 }
 
-void Randomize(ShareGroupDescribeResponse::TopicPartitions* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupDescribeResponse::TopicPartitions* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -37,7 +37,7 @@ void Randomize(ShareGroupDescribeResponse::TopicPartitions* m, RandomSource& rng
   }
 }
 
-void Randomize(ShareGroupDescribeResponse::Assignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupDescribeResponse::Assignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topic_partitions;
@@ -49,7 +49,7 @@ void Randomize(ShareGroupDescribeResponse::Assignment* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(ShareGroupDescribeResponse::Member* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupDescribeResponse::Member* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->member_id = rng.String();
   }
@@ -83,7 +83,7 @@ void Randomize(ShareGroupDescribeResponse::Member* m, RandomSource& rng, [[maybe
   }
 }
 
-void Randomize(ShareGroupDescribeResponse::DescribedGroup* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupDescribeResponse::DescribedGroup* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }
@@ -123,7 +123,7 @@ void Randomize(ShareGroupDescribeResponse::DescribedGroup* m, RandomSource& rng,
   }
 }
 
-void Randomize(ShareGroupDescribeResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupDescribeResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(ShareGroupHeartbeatRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupHeartbeatRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -36,7 +36,7 @@ void Randomize(ShareGroupHeartbeatRequest* m, RandomSource& rng, [[maybe_unused]
   }
 }
 
-void Randomize(ShareGroupHeartbeatResponse::TopicPartitions* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupHeartbeatResponse::TopicPartitions* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -51,7 +51,7 @@ void Randomize(ShareGroupHeartbeatResponse::TopicPartitions* m, RandomSource& rn
   }
 }
 
-void Randomize(ShareGroupHeartbeatResponse::Assignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupHeartbeatResponse::Assignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->topic_partitions;
@@ -63,7 +63,7 @@ void Randomize(ShareGroupHeartbeatResponse::Assignment* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(ShareGroupHeartbeatResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] ShareGroupHeartbeatResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

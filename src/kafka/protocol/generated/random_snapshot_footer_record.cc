@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(SnapshotFooterRecord* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] SnapshotFooterRecord* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->version = static_cast<int16_t>(rng.Next());
   }

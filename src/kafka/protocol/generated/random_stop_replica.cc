@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(StopReplicaRequest::StopReplicaPartitionV0* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] StopReplicaRequest::StopReplicaPartitionV0* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 0) {
     m->topic_name = rng.String();
   }
@@ -13,7 +13,7 @@ void Randomize(StopReplicaRequest::StopReplicaPartitionV0* m, RandomSource& rng,
   }
 }
 
-void Randomize(StopReplicaRequest::StopReplicaTopicV1* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] StopReplicaRequest::StopReplicaTopicV1* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1 && v <= 2) {
     m->name = rng.String();
   }
@@ -28,7 +28,7 @@ void Randomize(StopReplicaRequest::StopReplicaTopicV1* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(StopReplicaRequest::StopReplicaPartitionState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] StopReplicaRequest::StopReplicaPartitionState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -40,7 +40,7 @@ void Randomize(StopReplicaRequest::StopReplicaPartitionState* m, RandomSource& r
   }
 }
 
-void Randomize(StopReplicaRequest::StopReplicaTopicState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] StopReplicaRequest::StopReplicaTopicState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 3) {
     m->topic_name = rng.String();
   }
@@ -55,7 +55,7 @@ void Randomize(StopReplicaRequest::StopReplicaTopicState* m, RandomSource& rng, 
   }
 }
 
-void Randomize(StopReplicaRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] StopReplicaRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->controller_id = static_cast<int32_t>(rng.Next());
   }
@@ -100,7 +100,7 @@ void Randomize(StopReplicaRequest* m, RandomSource& rng, [[maybe_unused]] int16_
   }
 }
 
-void Randomize(StopReplicaResponse::StopReplicaPartitionError* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] StopReplicaResponse::StopReplicaPartitionError* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -112,7 +112,7 @@ void Randomize(StopReplicaResponse::StopReplicaPartitionError* m, RandomSource& 
   }
 }
 
-void Randomize(StopReplicaResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] StopReplicaResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(SyncGroupRequest::SyncGroupRequestAssignment* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] SyncGroupRequest::SyncGroupRequestAssignment* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->member_id = rng.String();
   }
@@ -13,7 +13,7 @@ void Randomize(SyncGroupRequest::SyncGroupRequestAssignment* m, RandomSource& rn
   }
 }
 
-void Randomize(SyncGroupRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] SyncGroupRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -55,7 +55,7 @@ void Randomize(SyncGroupRequest* m, RandomSource& rng, [[maybe_unused]] int16_t 
   }
 }
 
-void Randomize(SyncGroupResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] SyncGroupResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(TxnOffsetCommitRequest::TxnOffsetCommitRequestPartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] TxnOffsetCommitRequest::TxnOffsetCommitRequestPartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -23,7 +23,7 @@ void Randomize(TxnOffsetCommitRequest::TxnOffsetCommitRequestPartition* m, Rando
   }
 }
 
-void Randomize(TxnOffsetCommitRequest::TxnOffsetCommitRequestTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] TxnOffsetCommitRequest::TxnOffsetCommitRequestTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -38,7 +38,7 @@ void Randomize(TxnOffsetCommitRequest::TxnOffsetCommitRequestTopic* m, RandomSou
   }
 }
 
-void Randomize(TxnOffsetCommitRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] TxnOffsetCommitRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->transactional_id = rng.String();
   }
@@ -75,7 +75,7 @@ void Randomize(TxnOffsetCommitRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(TxnOffsetCommitResponse::TxnOffsetCommitResponsePartition* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] TxnOffsetCommitResponse::TxnOffsetCommitResponsePartition* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -84,7 +84,7 @@ void Randomize(TxnOffsetCommitResponse::TxnOffsetCommitResponsePartition* m, Ran
   }
 }
 
-void Randomize(TxnOffsetCommitResponse::TxnOffsetCommitResponseTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] TxnOffsetCommitResponse::TxnOffsetCommitResponseTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -99,7 +99,7 @@ void Randomize(TxnOffsetCommitResponse::TxnOffsetCommitResponseTopic* m, RandomS
   }
 }
 
-void Randomize(TxnOffsetCommitResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] TxnOffsetCommitResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

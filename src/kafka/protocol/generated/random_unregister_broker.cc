@@ -4,13 +4,13 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(UnregisterBrokerRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UnregisterBrokerRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->broker_id = static_cast<int32_t>(rng.Next());
   }
 }
 
-void Randomize(UnregisterBrokerResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UnregisterBrokerResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

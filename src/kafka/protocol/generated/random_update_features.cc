@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(UpdateFeaturesRequest::FeatureUpdateKey* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateFeaturesRequest::FeatureUpdateKey* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->feature = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(UpdateFeaturesRequest::FeatureUpdateKey* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(UpdateFeaturesRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateFeaturesRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->timeout_ms = static_cast<int32_t>(rng.Next());
   }
@@ -37,7 +37,7 @@ void Randomize(UpdateFeaturesRequest* m, RandomSource& rng, [[maybe_unused]] int
   }
 }
 
-void Randomize(UpdateFeaturesResponse::UpdatableFeatureResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateFeaturesResponse::UpdatableFeatureResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->feature = rng.String();
   }
@@ -53,7 +53,7 @@ void Randomize(UpdateFeaturesResponse::UpdatableFeatureResult* m, RandomSource& 
   }
 }
 
-void Randomize(UpdateFeaturesResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateFeaturesResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(UpdateMetadataRequest::UpdateMetadataPartitionState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateMetadataRequest::UpdateMetadataPartitionState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v <= 4) {
     m->topic_name = rng.String();
   }
@@ -52,7 +52,7 @@ void Randomize(UpdateMetadataRequest::UpdateMetadataPartitionState* m, RandomSou
   }
 }
 
-void Randomize(UpdateMetadataRequest::UpdateMetadataTopicState* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateMetadataRequest::UpdateMetadataTopicState* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 5) {
     m->topic_name = rng.String();
   }
@@ -70,7 +70,7 @@ void Randomize(UpdateMetadataRequest::UpdateMetadataTopicState* m, RandomSource&
   }
 }
 
-void Randomize(UpdateMetadataRequest::UpdateMetadataEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateMetadataRequest::UpdateMetadataEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->port = static_cast<int32_t>(rng.Next());
   }
@@ -85,7 +85,7 @@ void Randomize(UpdateMetadataRequest::UpdateMetadataEndpoint* m, RandomSource& r
   }
 }
 
-void Randomize(UpdateMetadataRequest::UpdateMetadataBroker* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateMetadataRequest::UpdateMetadataBroker* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->id = static_cast<int32_t>(rng.Next());
   }
@@ -113,7 +113,7 @@ void Randomize(UpdateMetadataRequest::UpdateMetadataBroker* m, RandomSource& rng
   }
 }
 
-void Randomize(UpdateMetadataRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateMetadataRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->controller_id = static_cast<int32_t>(rng.Next());
   }
@@ -158,7 +158,7 @@ void Randomize(UpdateMetadataRequest* m, RandomSource& rng, [[maybe_unused]] int
   }
 }
 
-void Randomize(UpdateMetadataResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateMetadataResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

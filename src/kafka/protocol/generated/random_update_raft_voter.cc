@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(UpdateRaftVoterRequest::Listener* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateRaftVoterRequest::Listener* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -16,7 +16,7 @@ void Randomize(UpdateRaftVoterRequest::Listener* m, RandomSource& rng, [[maybe_u
   }
 }
 
-void Randomize(UpdateRaftVoterRequest::KRaftVersionFeature* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateRaftVoterRequest::KRaftVersionFeature* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->min_supported_version = static_cast<int16_t>(rng.Next());
   }
@@ -25,7 +25,7 @@ void Randomize(UpdateRaftVoterRequest::KRaftVersionFeature* m, RandomSource& rng
   }
 }
 
-void Randomize(UpdateRaftVoterRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateRaftVoterRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->cluster_id.reset();
@@ -56,7 +56,7 @@ void Randomize(UpdateRaftVoterRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(UpdateRaftVoterResponse::CurrentLeader* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateRaftVoterResponse::CurrentLeader* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->leader_id = static_cast<int32_t>(rng.Next());
   }
@@ -71,7 +71,7 @@ void Randomize(UpdateRaftVoterResponse::CurrentLeader* m, RandomSource& rng, [[m
   }
 }
 
-void Randomize(UpdateRaftVoterResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] UpdateRaftVoterResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->throttle_time_ms = static_cast<int32_t>(rng.Next());
   }

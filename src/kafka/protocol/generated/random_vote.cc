@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(VoteRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VoteRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -28,7 +28,7 @@ void Randomize(VoteRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]
   }
 }
 
-void Randomize(VoteRequest::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VoteRequest::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -43,7 +43,7 @@ void Randomize(VoteRequest::TopicData* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(VoteRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VoteRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     if ((true) && rng.OneIn(5)) {
       m->cluster_id.reset();
@@ -65,7 +65,7 @@ void Randomize(VoteRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
   }
 }
 
-void Randomize(VoteResponse::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VoteResponse::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -83,7 +83,7 @@ void Randomize(VoteResponse::PartitionData* m, RandomSource& rng, [[maybe_unused
   }
 }
 
-void Randomize(VoteResponse::TopicData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VoteResponse::TopicData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_name = rng.String();
   }
@@ -98,7 +98,7 @@ void Randomize(VoteResponse::TopicData* m, RandomSource& rng, [[maybe_unused]] i
   }
 }
 
-void Randomize(VoteResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VoteResponse::NodeEndpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (v >= 1) {
     m->node_id = static_cast<int32_t>(rng.Next());
   }
@@ -110,7 +110,7 @@ void Randomize(VoteResponse::NodeEndpoint* m, RandomSource& rng, [[maybe_unused]
   }
 }
 
-void Randomize(VoteResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VoteResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->error_code = static_cast<int16_t>(rng.Next());
   }

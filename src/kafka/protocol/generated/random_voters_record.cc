@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(VotersRecord::Endpoint* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VotersRecord::Endpoint* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -16,7 +16,7 @@ void Randomize(VotersRecord::Endpoint* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(VotersRecord::KRaftVersionFeature* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VotersRecord::KRaftVersionFeature* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->min_supported_version = static_cast<int16_t>(rng.Next());
   }
@@ -25,7 +25,7 @@ void Randomize(VotersRecord::KRaftVersionFeature* m, RandomSource& rng, [[maybe_
   }
 }
 
-void Randomize(VotersRecord::Voter* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VotersRecord::Voter* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->voter_id = static_cast<int32_t>(rng.Next());
   }
@@ -46,7 +46,7 @@ void Randomize(VotersRecord::Voter* m, RandomSource& rng, [[maybe_unused]] int16
   }
 }
 
-void Randomize(VotersRecord* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] VotersRecord* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->version = static_cast<int16_t>(rng.Next());
   }

@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(WriteShareGroupStateRequest::StateBatch* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteShareGroupStateRequest::StateBatch* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->first_offset = static_cast<int64_t>(rng.Next());
   }
@@ -19,7 +19,7 @@ void Randomize(WriteShareGroupStateRequest::StateBatch* m, RandomSource& rng, [[
   }
 }
 
-void Randomize(WriteShareGroupStateRequest::PartitionData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteShareGroupStateRequest::PartitionData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -43,7 +43,7 @@ void Randomize(WriteShareGroupStateRequest::PartitionData* m, RandomSource& rng,
   }
 }
 
-void Randomize(WriteShareGroupStateRequest::WriteStateData* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteShareGroupStateRequest::WriteStateData* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -58,7 +58,7 @@ void Randomize(WriteShareGroupStateRequest::WriteStateData* m, RandomSource& rng
   }
 }
 
-void Randomize(WriteShareGroupStateRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteShareGroupStateRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->group_id = rng.String();
   }
@@ -73,7 +73,7 @@ void Randomize(WriteShareGroupStateRequest* m, RandomSource& rng, [[maybe_unused
   }
 }
 
-void Randomize(WriteShareGroupStateResponse::PartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteShareGroupStateResponse::PartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition = static_cast<int32_t>(rng.Next());
   }
@@ -89,7 +89,7 @@ void Randomize(WriteShareGroupStateResponse::PartitionResult* m, RandomSource& r
   }
 }
 
-void Randomize(WriteShareGroupStateResponse::WriteStateResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteShareGroupStateResponse::WriteStateResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->topic_id = rng.RandomUuid();
   }
@@ -104,7 +104,7 @@ void Randomize(WriteShareGroupStateResponse::WriteStateResult* m, RandomSource& 
   }
 }
 
-void Randomize(WriteShareGroupStateResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteShareGroupStateResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->results;

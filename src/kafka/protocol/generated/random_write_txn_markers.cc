@@ -4,7 +4,7 @@
 
 namespace sluice::kafka::messages {
 
-void Randomize(WriteTxnMarkersRequest::WritableTxnMarkerTopic* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteTxnMarkersRequest::WritableTxnMarkerTopic* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -19,7 +19,7 @@ void Randomize(WriteTxnMarkersRequest::WritableTxnMarkerTopic* m, RandomSource& 
   }
 }
 
-void Randomize(WriteTxnMarkersRequest::WritableTxnMarker* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteTxnMarkersRequest::WritableTxnMarker* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->producer_id = static_cast<int64_t>(rng.Next());
   }
@@ -43,7 +43,7 @@ void Randomize(WriteTxnMarkersRequest::WritableTxnMarker* m, RandomSource& rng, 
   }
 }
 
-void Randomize(WriteTxnMarkersRequest* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteTxnMarkersRequest* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->markers;
@@ -55,7 +55,7 @@ void Randomize(WriteTxnMarkersRequest* m, RandomSource& rng, [[maybe_unused]] in
   }
 }
 
-void Randomize(WriteTxnMarkersResponse::WritableTxnMarkerPartitionResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteTxnMarkersResponse::WritableTxnMarkerPartitionResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->partition_index = static_cast<int32_t>(rng.Next());
   }
@@ -64,7 +64,7 @@ void Randomize(WriteTxnMarkersResponse::WritableTxnMarkerPartitionResult* m, Ran
   }
 }
 
-void Randomize(WriteTxnMarkersResponse::WritableTxnMarkerTopicResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteTxnMarkersResponse::WritableTxnMarkerTopicResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->name = rng.String();
   }
@@ -79,7 +79,7 @@ void Randomize(WriteTxnMarkersResponse::WritableTxnMarkerTopicResult* m, RandomS
   }
 }
 
-void Randomize(WriteTxnMarkersResponse::WritableTxnMarkerResult* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteTxnMarkersResponse::WritableTxnMarkerResult* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     m->producer_id = static_cast<int64_t>(rng.Next());
   }
@@ -94,7 +94,7 @@ void Randomize(WriteTxnMarkersResponse::WritableTxnMarkerResult* m, RandomSource
   }
 }
 
-void Randomize(WriteTxnMarkersResponse* m, RandomSource& rng, [[maybe_unused]] int16_t v) {
+void Randomize([[maybe_unused]] WriteTxnMarkersResponse* m, [[maybe_unused]] RandomSource& rng, [[maybe_unused]] int16_t v) {
   if (true) {
     {
       auto& vec = m->markers;

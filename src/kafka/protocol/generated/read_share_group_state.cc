@@ -32,10 +32,10 @@ Status ReadShareGroupStateRequest::PartitionData::Decode([[maybe_unused]] Reader
   RETURN_IF_ERROR(r.ReadInt32(&partition));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -84,7 +84,7 @@ Status ReadShareGroupStateRequest::ReadStateData::Decode([[maybe_unused]] Reader
   *this = ReadStateData{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateRequest.Partitions: null array where null is not allowed");
@@ -99,10 +99,10 @@ Status ReadShareGroupStateRequest::ReadStateData::Decode([[maybe_unused]] Reader
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -153,7 +153,7 @@ Status ReadShareGroupStateRequest::Decode([[maybe_unused]] Reader& r, [[maybe_un
   *this = ReadShareGroupStateRequest{};
   RETURN_IF_ERROR(r.ReadString(true, &group_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateRequest.Topics: null array where null is not allowed");
@@ -168,10 +168,10 @@ Status ReadShareGroupStateRequest::Decode([[maybe_unused]] Reader& r, [[maybe_un
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -222,10 +222,10 @@ Status ReadShareGroupStateResponse::StateBatch::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadInt8(&delivery_state));
   RETURN_IF_ERROR(r.ReadInt16(&delivery_count));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -284,7 +284,7 @@ Status ReadShareGroupStateResponse::PartitionResult::Decode([[maybe_unused]] Rea
   RETURN_IF_ERROR(r.ReadInt32(&state_epoch));
   RETURN_IF_ERROR(r.ReadInt64(&start_offset));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateResponse.StateBatches: null array where null is not allowed");
@@ -299,10 +299,10 @@ Status ReadShareGroupStateResponse::PartitionResult::Decode([[maybe_unused]] Rea
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -355,7 +355,7 @@ Status ReadShareGroupStateResponse::ReadStateResult::Decode([[maybe_unused]] Rea
   *this = ReadStateResult{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateResponse.Partitions: null array where null is not allowed");
@@ -370,10 +370,10 @@ Status ReadShareGroupStateResponse::ReadStateResult::Decode([[maybe_unused]] Rea
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -422,7 +422,7 @@ Status ReadShareGroupStateResponse::Decode([[maybe_unused]] Reader& r, [[maybe_u
   if (v < 0 || v > 0) return Status::Unsupported("ReadShareGroupStateResponse: unsupported version " + std::to_string(v));
   *this = ReadShareGroupStateResponse{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateResponse.Results: null array where null is not allowed");
@@ -437,10 +437,10 @@ Status ReadShareGroupStateResponse::Decode([[maybe_unused]] Reader& r, [[maybe_u
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -32,10 +32,10 @@ Status ReadShareGroupStateSummaryRequest::PartitionData::Decode([[maybe_unused]]
   RETURN_IF_ERROR(r.ReadInt32(&partition));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -84,7 +84,7 @@ Status ReadShareGroupStateSummaryRequest::ReadStateSummaryData::Decode([[maybe_u
   *this = ReadStateSummaryData{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateSummaryRequest.Partitions: null array where null is not allowed");
@@ -99,10 +99,10 @@ Status ReadShareGroupStateSummaryRequest::ReadStateSummaryData::Decode([[maybe_u
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -153,7 +153,7 @@ Status ReadShareGroupStateSummaryRequest::Decode([[maybe_unused]] Reader& r, [[m
   *this = ReadShareGroupStateSummaryRequest{};
   RETURN_IF_ERROR(r.ReadString(true, &group_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateSummaryRequest.Topics: null array where null is not allowed");
@@ -168,10 +168,10 @@ Status ReadShareGroupStateSummaryRequest::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -224,10 +224,10 @@ Status ReadShareGroupStateSummaryResponse::PartitionResult::Decode([[maybe_unuse
   RETURN_IF_ERROR(r.ReadInt32(&state_epoch));
   RETURN_IF_ERROR(r.ReadInt64(&start_offset));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -279,7 +279,7 @@ Status ReadShareGroupStateSummaryResponse::ReadStateSummaryResult::Decode([[mayb
   *this = ReadStateSummaryResult{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateSummaryResponse.Partitions: null array where null is not allowed");
@@ -294,10 +294,10 @@ Status ReadShareGroupStateSummaryResponse::ReadStateSummaryResult::Decode([[mayb
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -346,7 +346,7 @@ Status ReadShareGroupStateSummaryResponse::Decode([[maybe_unused]] Reader& r, [[
   if (v < 0 || v > 0) return Status::Unsupported("ReadShareGroupStateSummaryResponse: unsupported version " + std::to_string(v));
   *this = ReadShareGroupStateSummaryResponse{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ReadShareGroupStateSummaryResponse.Results: null array where null is not allowed");
@@ -361,10 +361,10 @@ Status ReadShareGroupStateSummaryResponse::Decode([[maybe_unused]] Reader& r, [[
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

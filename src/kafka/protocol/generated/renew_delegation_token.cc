@@ -34,10 +34,10 @@ Status RenewDelegationTokenRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
   RETURN_IF_ERROR(r.ReadBytes(v >= 2, &hmac));
   RETURN_IF_ERROR(r.ReadInt64(&renew_period_ms));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -88,10 +88,10 @@ Status RenewDelegationTokenResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
   RETURN_IF_ERROR(r.ReadInt64(&expiry_timestamp_ms));
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

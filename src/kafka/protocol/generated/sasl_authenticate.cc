@@ -32,10 +32,10 @@ Status SaslAuthenticateRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   *this = SaslAuthenticateRequest{};
   RETURN_IF_ERROR(r.ReadBytes(v >= 2, &auth_bytes));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -92,10 +92,10 @@ Status SaslAuthenticateResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     RETURN_IF_ERROR(r.ReadInt64(&session_lifetime_ms));
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -46,7 +46,7 @@ Status SaslHandshakeResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   *this = SaslHandshakeResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(false, 1, &n));
     if (n < 0) {
       return Status::Corruption("SaslHandshakeResponse.Mechanisms: null array where null is not allowed");

@@ -36,7 +36,7 @@ Status ShareAcknowledgeRequest::AcknowledgementBatch::Decode([[maybe_unused]] Re
   RETURN_IF_ERROR(r.ReadInt64(&first_offset));
   RETURN_IF_ERROR(r.ReadInt64(&last_offset));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareAcknowledgeRequest.AcknowledgeTypes: null array where null is not allowed");
@@ -51,10 +51,10 @@ Status ShareAcknowledgeRequest::AcknowledgementBatch::Decode([[maybe_unused]] Re
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -104,7 +104,7 @@ Status ShareAcknowledgeRequest::AcknowledgePartition::Decode([[maybe_unused]] Re
   *this = AcknowledgePartition{};
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareAcknowledgeRequest.AcknowledgementBatches: null array where null is not allowed");
@@ -119,10 +119,10 @@ Status ShareAcknowledgeRequest::AcknowledgePartition::Decode([[maybe_unused]] Re
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -171,7 +171,7 @@ Status ShareAcknowledgeRequest::AcknowledgeTopic::Decode([[maybe_unused]] Reader
   *this = AcknowledgeTopic{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareAcknowledgeRequest.Partitions: null array where null is not allowed");
@@ -186,10 +186,10 @@ Status ShareAcknowledgeRequest::AcknowledgeTopic::Decode([[maybe_unused]] Reader
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -244,7 +244,7 @@ Status ShareAcknowledgeRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   RETURN_IF_ERROR(r.ReadNullableString(true, &member_id));
   RETURN_IF_ERROR(r.ReadInt32(&share_session_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareAcknowledgeRequest.Topics: null array where null is not allowed");
@@ -259,10 +259,10 @@ Status ShareAcknowledgeRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -311,10 +311,10 @@ Status ShareAcknowledgeResponse::LeaderIdAndEpoch::Decode([[maybe_unused]] Reade
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -365,10 +365,10 @@ Status ShareAcknowledgeResponse::PartitionData::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   RETURN_IF_ERROR(current_leader.Decode(r, v));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -419,7 +419,7 @@ Status ShareAcknowledgeResponse::ShareAcknowledgeTopicResponse::Decode([[maybe_u
   *this = ShareAcknowledgeTopicResponse{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareAcknowledgeResponse.Partitions: null array where null is not allowed");
@@ -434,10 +434,10 @@ Status ShareAcknowledgeResponse::ShareAcknowledgeTopicResponse::Decode([[maybe_u
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -488,10 +488,10 @@ Status ShareAcknowledgeResponse::NodeEndpoint::Decode([[maybe_unused]] Reader& r
   RETURN_IF_ERROR(r.ReadInt32(&port));
   RETURN_IF_ERROR(r.ReadNullableString(true, &rack));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -552,7 +552,7 @@ Status ShareAcknowledgeResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareAcknowledgeResponse.Responses: null array where null is not allowed");
@@ -567,7 +567,7 @@ Status ShareAcknowledgeResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareAcknowledgeResponse.NodeEndpoints: null array where null is not allowed");
@@ -582,10 +582,10 @@ Status ShareAcknowledgeResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unus
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -36,7 +36,7 @@ Status ShareFetchRequest::AcknowledgementBatch::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadInt64(&first_offset));
   RETURN_IF_ERROR(r.ReadInt64(&last_offset));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchRequest.AcknowledgeTypes: null array where null is not allowed");
@@ -51,10 +51,10 @@ Status ShareFetchRequest::AcknowledgementBatch::Decode([[maybe_unused]] Reader& 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -106,7 +106,7 @@ Status ShareFetchRequest::FetchPartition::Decode([[maybe_unused]] Reader& r, [[m
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt32(&partition_max_bytes));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchRequest.AcknowledgementBatches: null array where null is not allowed");
@@ -121,10 +121,10 @@ Status ShareFetchRequest::FetchPartition::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -174,7 +174,7 @@ Status ShareFetchRequest::FetchTopic::Decode([[maybe_unused]] Reader& r, [[maybe
   *this = FetchTopic{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchRequest.Partitions: null array where null is not allowed");
@@ -189,10 +189,10 @@ Status ShareFetchRequest::FetchTopic::Decode([[maybe_unused]] Reader& r, [[maybe
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -241,7 +241,7 @@ Status ShareFetchRequest::ForgottenTopic::Decode([[maybe_unused]] Reader& r, [[m
   *this = ForgottenTopic{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchRequest.Partitions: null array where null is not allowed");
@@ -256,10 +256,10 @@ Status ShareFetchRequest::ForgottenTopic::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -324,7 +324,7 @@ Status ShareFetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   RETURN_IF_ERROR(r.ReadInt32(&min_bytes));
   RETURN_IF_ERROR(r.ReadInt32(&max_bytes));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchRequest.Topics: null array where null is not allowed");
@@ -339,7 +339,7 @@ Status ShareFetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchRequest.ForgottenTopicsData: null array where null is not allowed");
@@ -354,10 +354,10 @@ Status ShareFetchRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -410,10 +410,10 @@ Status ShareFetchResponse::LeaderIdAndEpoch::Decode([[maybe_unused]] Reader& r, 
   RETURN_IF_ERROR(r.ReadInt32(&leader_id));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -462,10 +462,10 @@ Status ShareFetchResponse::AcquiredRecords::Decode([[maybe_unused]] Reader& r, [
   RETURN_IF_ERROR(r.ReadInt64(&last_offset));
   RETURN_IF_ERROR(r.ReadInt16(&delivery_count));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -527,7 +527,7 @@ Status ShareFetchResponse::PartitionData::Decode([[maybe_unused]] Reader& r, [[m
   RETURN_IF_ERROR(current_leader.Decode(r, v));
   RETURN_IF_ERROR(r.ReadNullableBytes(true, &records));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchResponse.AcquiredRecords: null array where null is not allowed");
@@ -542,10 +542,10 @@ Status ShareFetchResponse::PartitionData::Decode([[maybe_unused]] Reader& r, [[m
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -600,7 +600,7 @@ Status ShareFetchResponse::ShareFetchableTopicResponse::Decode([[maybe_unused]] 
   *this = ShareFetchableTopicResponse{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchResponse.Partitions: null array where null is not allowed");
@@ -615,10 +615,10 @@ Status ShareFetchResponse::ShareFetchableTopicResponse::Decode([[maybe_unused]] 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -669,10 +669,10 @@ Status ShareFetchResponse::NodeEndpoint::Decode([[maybe_unused]] Reader& r, [[ma
   RETURN_IF_ERROR(r.ReadInt32(&port));
   RETURN_IF_ERROR(r.ReadNullableString(true, &rack));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -733,7 +733,7 @@ Status ShareFetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchResponse.Responses: null array where null is not allowed");
@@ -748,7 +748,7 @@ Status ShareFetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareFetchResponse.NodeEndpoints: null array where null is not allowed");
@@ -763,10 +763,10 @@ Status ShareFetchResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -35,7 +35,7 @@ Status ShareGroupDescribeRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   if (v < 0 || v > 0) return Status::Unsupported("ShareGroupDescribeRequest: unsupported version " + std::to_string(v));
   *this = ShareGroupDescribeRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareGroupDescribeRequest.GroupIds: null array where null is not allowed");
@@ -51,10 +51,10 @@ Status ShareGroupDescribeRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unu
   }
   RETURN_IF_ERROR(r.ReadBool(&include_authorized_operations));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -105,7 +105,7 @@ Status ShareGroupDescribeResponse::TopicPartitions::Decode([[maybe_unused]] Read
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   RETURN_IF_ERROR(r.ReadString(true, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ShareGroupDescribeResponse.Partitions: null array where null is not allowed");
@@ -120,10 +120,10 @@ Status ShareGroupDescribeResponse::TopicPartitions::Decode([[maybe_unused]] Read
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -171,7 +171,7 @@ Status ShareGroupDescribeResponse::Assignment::Encode([[maybe_unused]] Writer& w
 Status ShareGroupDescribeResponse::Assignment::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t v) {
   *this = Assignment{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareGroupDescribeResponse.TopicPartitions: null array where null is not allowed");
@@ -186,10 +186,10 @@ Status ShareGroupDescribeResponse::Assignment::Decode([[maybe_unused]] Reader& r
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -246,7 +246,7 @@ Status ShareGroupDescribeResponse::Member::Decode([[maybe_unused]] Reader& r, [[
   RETURN_IF_ERROR(r.ReadString(true, &client_id));
   RETURN_IF_ERROR(r.ReadString(true, &client_host));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareGroupDescribeResponse.SubscribedTopicNames: null array where null is not allowed");
@@ -262,10 +262,10 @@ Status ShareGroupDescribeResponse::Member::Decode([[maybe_unused]] Reader& r, [[
   }
   RETURN_IF_ERROR(assignment.Decode(r, v));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -332,7 +332,7 @@ Status ShareGroupDescribeResponse::DescribedGroup::Decode([[maybe_unused]] Reade
   RETURN_IF_ERROR(r.ReadInt32(&assignment_epoch));
   RETURN_IF_ERROR(r.ReadString(true, &assignor_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareGroupDescribeResponse.Members: null array where null is not allowed");
@@ -348,10 +348,10 @@ Status ShareGroupDescribeResponse::DescribedGroup::Decode([[maybe_unused]] Reade
   }
   RETURN_IF_ERROR(r.ReadInt32(&authorized_operations));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -409,7 +409,7 @@ Status ShareGroupDescribeResponse::Decode([[maybe_unused]] Reader& r, [[maybe_un
   *this = ShareGroupDescribeResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareGroupDescribeResponse.Groups: null array where null is not allowed");
@@ -424,10 +424,10 @@ Status ShareGroupDescribeResponse::Decode([[maybe_unused]] Reader& r, [[maybe_un
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

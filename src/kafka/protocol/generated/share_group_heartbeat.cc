@@ -47,7 +47,7 @@ Status ShareGroupHeartbeatRequest::Decode([[maybe_unused]] Reader& r, [[maybe_un
   RETURN_IF_ERROR(r.ReadInt32(&member_epoch));
   RETURN_IF_ERROR(r.ReadNullableString(true, &rack_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       if (!(true)) return Status::Corruption("ShareGroupHeartbeatRequest.SubscribedTopicNames: null array where null is not allowed");
@@ -63,10 +63,10 @@ Status ShareGroupHeartbeatRequest::Decode([[maybe_unused]] Reader& r, [[maybe_un
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -118,7 +118,7 @@ Status ShareGroupHeartbeatResponse::TopicPartitions::Decode([[maybe_unused]] Rea
   *this = TopicPartitions{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 4, &n));
     if (n < 0) {
       return Status::Corruption("ShareGroupHeartbeatResponse.Partitions: null array where null is not allowed");
@@ -133,10 +133,10 @@ Status ShareGroupHeartbeatResponse::TopicPartitions::Decode([[maybe_unused]] Rea
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -183,7 +183,7 @@ Status ShareGroupHeartbeatResponse::Assignment::Encode([[maybe_unused]] Writer& 
 Status ShareGroupHeartbeatResponse::Assignment::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t v) {
   *this = Assignment{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("ShareGroupHeartbeatResponse.TopicPartitions: null array where null is not allowed");
@@ -198,10 +198,10 @@ Status ShareGroupHeartbeatResponse::Assignment::Decode([[maybe_unused]] Reader& 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -263,7 +263,7 @@ Status ShareGroupHeartbeatResponse::Decode([[maybe_unused]] Reader& r, [[maybe_u
   RETURN_IF_ERROR(r.ReadInt32(&member_epoch));
   RETURN_IF_ERROR(r.ReadInt32(&heartbeat_interval_ms));
   {
-    int8_t marker;
+    int8_t marker = 0;
     RETURN_IF_ERROR(r.ReadInt8(&marker));
     if (marker < 0) {
       if (!(true)) return Status::Corruption("ShareGroupHeartbeatResponse.Assignment: null struct where null is not allowed");
@@ -273,10 +273,10 @@ Status ShareGroupHeartbeatResponse::Decode([[maybe_unused]] Reader& r, [[maybe_u
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,10 +34,10 @@ Status SnapshotHeaderRecord::Decode([[maybe_unused]] Reader& r, [[maybe_unused]]
   RETURN_IF_ERROR(r.ReadInt16(&version));
   RETURN_IF_ERROR(r.ReadInt64(&last_contained_log_timestamp));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -45,10 +45,10 @@ Status StopReplicaRequest::StopReplicaPartitionV0::Decode([[maybe_unused]] Reade
     RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -109,7 +109,7 @@ Status StopReplicaRequest::StopReplicaTopicV1::Decode([[maybe_unused]] Reader& r
   }
   if (v >= 1 && v <= 2) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 4, &n));
       if (n < 0) {
         return Status::Corruption("StopReplicaRequest.PartitionIndexes: null array where null is not allowed");
@@ -125,10 +125,10 @@ Status StopReplicaRequest::StopReplicaTopicV1::Decode([[maybe_unused]] Reader& r
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -195,10 +195,10 @@ Status StopReplicaRequest::StopReplicaPartitionState::Decode([[maybe_unused]] Re
     RETURN_IF_ERROR(r.ReadBool(&delete_partition));
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -260,7 +260,7 @@ Status StopReplicaRequest::StopReplicaTopicState::Decode([[maybe_unused]] Reader
   }
   if (v >= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
       if (n < 0) {
         return Status::Corruption("StopReplicaRequest.PartitionStates: null array where null is not allowed");
@@ -276,10 +276,10 @@ Status StopReplicaRequest::StopReplicaTopicState::Decode([[maybe_unused]] Reader
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -375,7 +375,7 @@ Status StopReplicaRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   }
   if (v <= 0) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
       if (n < 0) {
         return Status::Corruption("StopReplicaRequest.UngroupedPartitions: null array where null is not allowed");
@@ -392,7 +392,7 @@ Status StopReplicaRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   }
   if (v >= 1 && v <= 2) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
       if (n < 0) {
         return Status::Corruption("StopReplicaRequest.Topics: null array where null is not allowed");
@@ -409,7 +409,7 @@ Status StopReplicaRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
   }
   if (v >= 3) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
       if (n < 0) {
         return Status::Corruption("StopReplicaRequest.TopicStates: null array where null is not allowed");
@@ -425,10 +425,10 @@ Status StopReplicaRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] i
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -484,10 +484,10 @@ Status StopReplicaResponse::StopReplicaPartitionError::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -539,7 +539,7 @@ Status StopReplicaResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   *this = StopReplicaResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 2, 1, &n));
     if (n < 0) {
       return Status::Corruption("StopReplicaResponse.PartitionErrors: null array where null is not allowed");
@@ -554,10 +554,10 @@ Status StopReplicaResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
     }
   }
   if (v >= 2) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

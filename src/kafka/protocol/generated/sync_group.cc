@@ -33,10 +33,10 @@ Status SyncGroupRequest::SyncGroupRequestAssignment::Decode([[maybe_unused]] Rea
   RETURN_IF_ERROR(r.ReadString(v >= 4, &member_id));
   RETURN_IF_ERROR(r.ReadBytes(v >= 4, &assignment));
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -116,7 +116,7 @@ Status SyncGroupRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
     RETURN_IF_ERROR(r.ReadNullableString(v >= 4, &protocol_name));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 4, 1, &n));
     if (n < 0) {
       return Status::Corruption("SyncGroupRequest.Assignments: null array where null is not allowed");
@@ -131,10 +131,10 @@ Status SyncGroupRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int
     }
   }
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -208,10 +208,10 @@ Status SyncGroupResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] in
   }
   RETURN_IF_ERROR(r.ReadBytes(v >= 4, &assignment));
   if (v >= 4) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

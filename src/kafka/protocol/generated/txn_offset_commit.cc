@@ -41,10 +41,10 @@ Status TxnOffsetCommitRequest::TxnOffsetCommitRequestPartition::Decode([[maybe_u
   }
   RETURN_IF_ERROR(r.ReadNullableString(v >= 3, &committed_metadata));
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -96,7 +96,7 @@ Status TxnOffsetCommitRequest::TxnOffsetCommitRequestTopic::Decode([[maybe_unuse
   *this = TxnOffsetCommitRequestTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 3, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
     if (n < 0) {
       return Status::Corruption("TxnOffsetCommitRequest.Partitions: null array where null is not allowed");
@@ -111,10 +111,10 @@ Status TxnOffsetCommitRequest::TxnOffsetCommitRequestTopic::Decode([[maybe_unuse
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -199,7 +199,7 @@ Status TxnOffsetCommitRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     RETURN_IF_ERROR(r.ReadNullableString(v >= 3, &group_instance_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
     if (n < 0) {
       return Status::Corruption("TxnOffsetCommitRequest.Topics: null array where null is not allowed");
@@ -214,10 +214,10 @@ Status TxnOffsetCommitRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -270,10 +270,10 @@ Status TxnOffsetCommitResponse::TxnOffsetCommitResponsePartition::Decode([[maybe
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -323,7 +323,7 @@ Status TxnOffsetCommitResponse::TxnOffsetCommitResponseTopic::Decode([[maybe_unu
   *this = TxnOffsetCommitResponseTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 3, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
     if (n < 0) {
       return Status::Corruption("TxnOffsetCommitResponse.Partitions: null array where null is not allowed");
@@ -338,10 +338,10 @@ Status TxnOffsetCommitResponse::TxnOffsetCommitResponseTopic::Decode([[maybe_unu
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -392,7 +392,7 @@ Status TxnOffsetCommitResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   *this = TxnOffsetCommitResponse{};
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 3, 1, &n));
     if (n < 0) {
       return Status::Corruption("TxnOffsetCommitResponse.Topics: null array where null is not allowed");
@@ -407,10 +407,10 @@ Status TxnOffsetCommitResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   if (v >= 3) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

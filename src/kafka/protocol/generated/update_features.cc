@@ -48,10 +48,10 @@ Status UpdateFeaturesRequest::FeatureUpdateKey::Decode([[maybe_unused]] Reader& 
     RETURN_IF_ERROR(r.ReadInt8(&upgrade_type));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -109,7 +109,7 @@ Status UpdateFeaturesRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   *this = UpdateFeaturesRequest{};
   RETURN_IF_ERROR(r.ReadInt32(&timeout_ms));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("UpdateFeaturesRequest.FeatureUpdates: null array where null is not allowed");
@@ -127,10 +127,10 @@ Status UpdateFeaturesRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     RETURN_IF_ERROR(r.ReadBool(&validate_only));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -180,10 +180,10 @@ Status UpdateFeaturesResponse::UpdatableFeatureResult::Decode([[maybe_unused]] R
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -242,7 +242,7 @@ Status UpdateFeaturesResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   if (v <= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
       if (n < 0) {
         return Status::Corruption("UpdateFeaturesResponse.Results: null array where null is not allowed");
@@ -258,10 +258,10 @@ Status UpdateFeaturesResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

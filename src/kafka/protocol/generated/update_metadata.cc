@@ -58,7 +58,7 @@ Status UpdateMetadataRequest::UpdateMetadataPartitionState::Decode([[maybe_unuse
   RETURN_IF_ERROR(r.ReadInt32(&leader));
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 4, &n));
     if (n < 0) {
       return Status::Corruption("UpdateMetadataRequest.Isr: null array where null is not allowed");
@@ -74,7 +74,7 @@ Status UpdateMetadataRequest::UpdateMetadataPartitionState::Decode([[maybe_unuse
   }
   RETURN_IF_ERROR(r.ReadInt32(&zk_version));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 4, &n));
     if (n < 0) {
       return Status::Corruption("UpdateMetadataRequest.Replicas: null array where null is not allowed");
@@ -90,7 +90,7 @@ Status UpdateMetadataRequest::UpdateMetadataPartitionState::Decode([[maybe_unuse
   }
   if (v >= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 4, &n));
       if (n < 0) {
         return Status::Corruption("UpdateMetadataRequest.OfflineReplicas: null array where null is not allowed");
@@ -106,10 +106,10 @@ Status UpdateMetadataRequest::UpdateMetadataPartitionState::Decode([[maybe_unuse
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -183,7 +183,7 @@ Status UpdateMetadataRequest::UpdateMetadataTopicState::Decode([[maybe_unused]] 
   }
   if (v >= 5) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("UpdateMetadataRequest.PartitionStates: null array where null is not allowed");
@@ -199,10 +199,10 @@ Status UpdateMetadataRequest::UpdateMetadataTopicState::Decode([[maybe_unused]] 
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -278,10 +278,10 @@ Status UpdateMetadataRequest::UpdateMetadataEndpoint::Decode([[maybe_unused]] Re
     RETURN_IF_ERROR(r.ReadInt16(&security_protocol));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -352,7 +352,7 @@ Status UpdateMetadataRequest::UpdateMetadataBroker::Decode([[maybe_unused]] Read
   }
   if (v >= 1) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("UpdateMetadataRequest.Endpoints: null array where null is not allowed");
@@ -371,10 +371,10 @@ Status UpdateMetadataRequest::UpdateMetadataBroker::Decode([[maybe_unused]] Read
     RETURN_IF_ERROR(r.ReadNullableString(v >= 6, &rack));
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -469,7 +469,7 @@ Status UpdateMetadataRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   }
   if (v <= 4) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("UpdateMetadataRequest.UngroupedPartitionStates: null array where null is not allowed");
@@ -486,7 +486,7 @@ Status UpdateMetadataRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
   }
   if (v >= 5) {
     {
-      int32_t n;
+      int32_t n = 0;
       RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
       if (n < 0) {
         return Status::Corruption("UpdateMetadataRequest.TopicStates: null array where null is not allowed");
@@ -502,7 +502,7 @@ Status UpdateMetadataRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     }
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 6, 1, &n));
     if (n < 0) {
       return Status::Corruption("UpdateMetadataRequest.LiveBrokers: null array where null is not allowed");
@@ -517,10 +517,10 @@ Status UpdateMetadataRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]
     }
   }
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -582,10 +582,10 @@ Status UpdateMetadataResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   *this = UpdateMetadataResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 6) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -34,10 +34,10 @@ Status UpdateRaftVoterRequest::Listener::Decode([[maybe_unused]] Reader& r, [[ma
   RETURN_IF_ERROR(r.ReadString(true, &host));
   RETURN_IF_ERROR(r.ReadUint16(&port));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -85,10 +85,10 @@ Status UpdateRaftVoterRequest::KRaftVersionFeature::Decode([[maybe_unused]] Read
   RETURN_IF_ERROR(r.ReadInt16(&min_supported_version));
   RETURN_IF_ERROR(r.ReadInt16(&max_supported_version));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -146,7 +146,7 @@ Status UpdateRaftVoterRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   RETURN_IF_ERROR(r.ReadInt32(&voter_id));
   RETURN_IF_ERROR(r.ReadUuid(&voter_directory_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("UpdateRaftVoterRequest.Listeners: null array where null is not allowed");
@@ -162,10 +162,10 @@ Status UpdateRaftVoterRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   }
   RETURN_IF_ERROR(k_raft_version_feature.Decode(r, v));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -220,10 +220,10 @@ Status UpdateRaftVoterResponse::CurrentLeader::Decode([[maybe_unused]] Reader& r
   RETURN_IF_ERROR(r.ReadString(true, &host));
   RETURN_IF_ERROR(r.ReadInt32(&port));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -282,10 +282,10 @@ Status UpdateRaftVoterResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   RETURN_IF_ERROR(r.ReadInt32(&throttle_time_ms));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

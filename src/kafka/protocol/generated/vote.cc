@@ -50,10 +50,10 @@ Status VoteRequest::PartitionData::Decode([[maybe_unused]] Reader& r, [[maybe_un
   RETURN_IF_ERROR(r.ReadInt32(&last_offset_epoch));
   RETURN_IF_ERROR(r.ReadInt64(&last_offset));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -107,7 +107,7 @@ Status VoteRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(true, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("VoteRequest.Partitions: null array where null is not allowed");
@@ -122,10 +122,10 @@ Status VoteRequest::TopicData::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -182,7 +182,7 @@ Status VoteRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t 
     RETURN_IF_ERROR(r.ReadInt32(&voter_id));
   }
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("VoteRequest.Topics: null array where null is not allowed");
@@ -197,10 +197,10 @@ Status VoteRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t 
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -254,10 +254,10 @@ Status VoteResponse::PartitionData::Decode([[maybe_unused]] Reader& r, [[maybe_u
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   RETURN_IF_ERROR(r.ReadBool(&vote_granted));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -309,7 +309,7 @@ Status VoteResponse::TopicData::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   *this = TopicData{};
   RETURN_IF_ERROR(r.ReadString(true, &topic_name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("VoteResponse.Partitions: null array where null is not allowed");
@@ -324,10 +324,10 @@ Status VoteResponse::TopicData::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -394,10 +394,10 @@ Status VoteResponse::NodeEndpoint::Decode([[maybe_unused]] Reader& r, [[maybe_un
     RETURN_IF_ERROR(r.ReadUint16(&port));
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -460,7 +460,7 @@ Status VoteResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t
   *this = VoteResponse{};
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("VoteResponse.Topics: null array where null is not allowed");
@@ -475,10 +475,10 @@ Status VoteResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -486,7 +486,7 @@ Status VoteResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t
       if (tag == 0 && (v >= 1)) {
         Reader sub(raw);
         {
-          int32_t n;
+          int32_t n = 0;
           RETURN_IF_ERROR(sub.ReadArrayLength(true, 1, &n));
           if (n < 0) {
             return Status::Corruption("VoteResponse.NodeEndpoints: null array where null is not allowed");

@@ -34,10 +34,10 @@ Status VotersRecord::Endpoint::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   RETURN_IF_ERROR(r.ReadString(true, &host));
   RETURN_IF_ERROR(r.ReadUint16(&port));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -85,10 +85,10 @@ Status VotersRecord::KRaftVersionFeature::Decode([[maybe_unused]] Reader& r, [[m
   RETURN_IF_ERROR(r.ReadInt16(&min_supported_version));
   RETURN_IF_ERROR(r.ReadInt16(&max_supported_version));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -140,7 +140,7 @@ Status VotersRecord::Voter::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   RETURN_IF_ERROR(r.ReadInt32(&voter_id));
   RETURN_IF_ERROR(r.ReadUuid(&voter_directory_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("VotersRecord.Endpoints: null array where null is not allowed");
@@ -156,10 +156,10 @@ Status VotersRecord::Voter::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] 
   }
   RETURN_IF_ERROR(k_raft_version_feature.Decode(r, v));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -212,7 +212,7 @@ Status VotersRecord::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t
   *this = VotersRecord{};
   RETURN_IF_ERROR(r.ReadInt16(&version));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("VotersRecord.Voters: null array where null is not allowed");
@@ -227,10 +227,10 @@ Status VotersRecord::Decode([[maybe_unused]] Reader& r, [[maybe_unused]] int16_t
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -36,10 +36,10 @@ Status WriteShareGroupStateRequest::StateBatch::Decode([[maybe_unused]] Reader& 
   RETURN_IF_ERROR(r.ReadInt8(&delivery_state));
   RETURN_IF_ERROR(r.ReadInt16(&delivery_count));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -96,7 +96,7 @@ Status WriteShareGroupStateRequest::PartitionData::Decode([[maybe_unused]] Reade
   RETURN_IF_ERROR(r.ReadInt32(&leader_epoch));
   RETURN_IF_ERROR(r.ReadInt64(&start_offset));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteShareGroupStateRequest.StateBatches: null array where null is not allowed");
@@ -111,10 +111,10 @@ Status WriteShareGroupStateRequest::PartitionData::Decode([[maybe_unused]] Reade
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -166,7 +166,7 @@ Status WriteShareGroupStateRequest::WriteStateData::Decode([[maybe_unused]] Read
   *this = WriteStateData{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteShareGroupStateRequest.Partitions: null array where null is not allowed");
@@ -181,10 +181,10 @@ Status WriteShareGroupStateRequest::WriteStateData::Decode([[maybe_unused]] Read
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -235,7 +235,7 @@ Status WriteShareGroupStateRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
   *this = WriteShareGroupStateRequest{};
   RETURN_IF_ERROR(r.ReadString(true, &group_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteShareGroupStateRequest.Topics: null array where null is not allowed");
@@ -250,10 +250,10 @@ Status WriteShareGroupStateRequest::Decode([[maybe_unused]] Reader& r, [[maybe_u
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -302,10 +302,10 @@ Status WriteShareGroupStateResponse::PartitionResult::Decode([[maybe_unused]] Re
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   RETURN_IF_ERROR(r.ReadNullableString(true, &error_message));
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -355,7 +355,7 @@ Status WriteShareGroupStateResponse::WriteStateResult::Decode([[maybe_unused]] R
   *this = WriteStateResult{};
   RETURN_IF_ERROR(r.ReadUuid(&topic_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteShareGroupStateResponse.Partitions: null array where null is not allowed");
@@ -370,10 +370,10 @@ Status WriteShareGroupStateResponse::WriteStateResult::Decode([[maybe_unused]] R
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -422,7 +422,7 @@ Status WriteShareGroupStateResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
   if (v < 0 || v > 0) return Status::Unsupported("WriteShareGroupStateResponse: unsupported version " + std::to_string(v));
   *this = WriteShareGroupStateResponse{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(true, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteShareGroupStateResponse.Results: null array where null is not allowed");
@@ -437,10 +437,10 @@ Status WriteShareGroupStateResponse::Decode([[maybe_unused]] Reader& r, [[maybe_
     }
   }
   if (true) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

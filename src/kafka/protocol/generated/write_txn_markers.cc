@@ -35,7 +35,7 @@ Status WriteTxnMarkersRequest::WritableTxnMarkerTopic::Decode([[maybe_unused]] R
   *this = WritableTxnMarkerTopic{};
   RETURN_IF_ERROR(r.ReadString(v >= 1, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 4, &n));
     if (n < 0) {
       return Status::Corruption("WriteTxnMarkersRequest.PartitionIndexes: null array where null is not allowed");
@@ -50,10 +50,10 @@ Status WriteTxnMarkersRequest::WritableTxnMarkerTopic::Decode([[maybe_unused]] R
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -107,7 +107,7 @@ Status WriteTxnMarkersRequest::WritableTxnMarker::Decode([[maybe_unused]] Reader
   RETURN_IF_ERROR(r.ReadInt16(&producer_epoch));
   RETURN_IF_ERROR(r.ReadBool(&transaction_result));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteTxnMarkersRequest.Topics: null array where null is not allowed");
@@ -123,10 +123,10 @@ Status WriteTxnMarkersRequest::WritableTxnMarker::Decode([[maybe_unused]] Reader
   }
   RETURN_IF_ERROR(r.ReadInt32(&coordinator_epoch));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -178,7 +178,7 @@ Status WriteTxnMarkersRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
   if (v < 0 || v > 1) return Status::Unsupported("WriteTxnMarkersRequest: unsupported version " + std::to_string(v));
   *this = WriteTxnMarkersRequest{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteTxnMarkersRequest.Markers: null array where null is not allowed");
@@ -193,10 +193,10 @@ Status WriteTxnMarkersRequest::Decode([[maybe_unused]] Reader& r, [[maybe_unused
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -242,10 +242,10 @@ Status WriteTxnMarkersResponse::WritableTxnMarkerPartitionResult::Decode([[maybe
   RETURN_IF_ERROR(r.ReadInt32(&partition_index));
   RETURN_IF_ERROR(r.ReadInt16(&error_code));
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -295,7 +295,7 @@ Status WriteTxnMarkersResponse::WritableTxnMarkerTopicResult::Decode([[maybe_unu
   *this = WritableTxnMarkerTopicResult{};
   RETURN_IF_ERROR(r.ReadString(v >= 1, &name));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteTxnMarkersResponse.Partitions: null array where null is not allowed");
@@ -310,10 +310,10 @@ Status WriteTxnMarkersResponse::WritableTxnMarkerTopicResult::Decode([[maybe_unu
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -362,7 +362,7 @@ Status WriteTxnMarkersResponse::WritableTxnMarkerResult::Decode([[maybe_unused]]
   *this = WritableTxnMarkerResult{};
   RETURN_IF_ERROR(r.ReadInt64(&producer_id));
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteTxnMarkersResponse.Topics: null array where null is not allowed");
@@ -377,10 +377,10 @@ Status WriteTxnMarkersResponse::WritableTxnMarkerResult::Decode([[maybe_unused]]
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;
@@ -429,7 +429,7 @@ Status WriteTxnMarkersResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
   if (v < 0 || v > 1) return Status::Unsupported("WriteTxnMarkersResponse: unsupported version " + std::to_string(v));
   *this = WriteTxnMarkersResponse{};
   {
-    int32_t n;
+    int32_t n = 0;
     RETURN_IF_ERROR(r.ReadArrayLength(v >= 1, 1, &n));
     if (n < 0) {
       return Status::Corruption("WriteTxnMarkersResponse.Markers: null array where null is not allowed");
@@ -444,10 +444,10 @@ Status WriteTxnMarkersResponse::Decode([[maybe_unused]] Reader& r, [[maybe_unuse
     }
   }
   if (v >= 1) {
-    uint32_t num_tagged;
+    uint32_t num_tagged = 0;
     RETURN_IF_ERROR(r.ReadUnsignedVarint(&num_tagged));
     for (uint32_t ti = 0; ti < num_tagged; ++ti) {
-      uint32_t tag, tag_size;
+      uint32_t tag = 0, tag_size = 0;
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag));
       RETURN_IF_ERROR(r.ReadUnsignedVarint(&tag_size));
       SharedBytes raw;

@@ -390,7 +390,10 @@ def read_value(f, expr, r, lines, ind, msg):
             lines.append(f"{ind}    if (!({nc})) return Status::Corruption(\"{msg.name}.{f.name}: null struct where null is not allowed\");")
             lines.append(f"{ind}    {expr}.reset();")
             lines.append(f"{ind}  }} else {{")
-            lines.append(f"{ind}    RETURN_IF_ERROR({expr}.emplace().Decode({r}, v));")
+            # Assign rather than emplace(): clang caches is_constructible of a nested struct while the
+            # enclosing struct is incomplete and then rejects emplace().
+            lines.append(f"{ind}    {expr} = {f.elem}{{}};")
+            lines.append(f"{ind}    RETURN_IF_ERROR({expr}->Decode({r}, v));")
             lines.append(f"{ind}  }}")
             lines.append(f"{ind}}}")
         return

@@ -380,7 +380,8 @@ Status ConsumerGroupHeartbeatResponse::Decode([[maybe_unused]] Reader& r, [[mayb
       if (!(true)) return Status::Corruption("ConsumerGroupHeartbeatResponse.Assignment: null struct where null is not allowed");
       assignment.reset();
     } else {
-      RETURN_IF_ERROR(assignment.emplace().Decode(r, v));
+      assignment = Assignment{};
+      RETURN_IF_ERROR(assignment->Decode(r, v));
     }
   }
   if (true) {

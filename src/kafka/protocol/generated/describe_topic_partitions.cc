@@ -160,7 +160,8 @@ Status DescribeTopicPartitionsRequest::Decode([[maybe_unused]] Reader& r, [[mayb
       if (!(true)) return Status::Corruption("DescribeTopicPartitionsRequest.Cursor: null struct where null is not allowed");
       cursor.reset();
     } else {
-      RETURN_IF_ERROR(cursor.emplace().Decode(r, v));
+      cursor = Cursor{};
+      RETURN_IF_ERROR(cursor->Decode(r, v));
     }
   }
   if (true) {
@@ -543,7 +544,8 @@ Status DescribeTopicPartitionsResponse::Decode([[maybe_unused]] Reader& r, [[may
       if (!(true)) return Status::Corruption("DescribeTopicPartitionsResponse.NextCursor: null struct where null is not allowed");
       next_cursor.reset();
     } else {
-      RETURN_IF_ERROR(next_cursor.emplace().Decode(r, v));
+      next_cursor = Cursor{};
+      RETURN_IF_ERROR(next_cursor->Decode(r, v));
     }
   }
   if (true) {

@@ -269,7 +269,8 @@ Status ShareGroupHeartbeatResponse::Decode([[maybe_unused]] Reader& r, [[maybe_u
       if (!(true)) return Status::Corruption("ShareGroupHeartbeatResponse.Assignment: null struct where null is not allowed");
       assignment.reset();
     } else {
-      RETURN_IF_ERROR(assignment.emplace().Decode(r, v));
+      assignment = Assignment{};
+      RETURN_IF_ERROR(assignment->Decode(r, v));
     }
   }
   if (true) {

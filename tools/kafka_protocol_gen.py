@@ -630,7 +630,11 @@ def emit_randomize(s, qual, msg, out):
             out.append(f"    if (({nc}) && rng.OneIn(5)) {{")
             out.append(f"      {expr}.reset();")
             out.append("    } else {")
-            rand_value(f, f"{expr}.emplace()", out, "      ", msg, qual)
+            if f.is_struct and not f.is_array:
+                out.append(f"      {expr} = {msg.name}::{f.elem}{{}};  // not emplace(): see Decode")
+                rand_value(f, f"*{expr}", out, "      ", msg, qual)
+            else:
+                rand_value(f, f"{expr}.emplace()", out, "      ", msg, qual)
             out.append("    }")
         else:
             rand_value(f, expr, out, "    ", msg, qual)

@@ -146,7 +146,8 @@ void Randomize([[maybe_unused]] ConsumerGroupHeartbeatResponse* m, [[maybe_unuse
     if ((true) && rng.OneIn(5)) {
       m->assignment.reset();
     } else {
-      Randomize(&(m->assignment.emplace()), rng, v);
+      m->assignment = ConsumerGroupHeartbeatResponse::Assignment{};  // not emplace(): see Decode
+      Randomize(&(*m->assignment), rng, v);
     }
   }
 }

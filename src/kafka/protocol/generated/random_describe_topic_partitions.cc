@@ -36,7 +36,8 @@ void Randomize([[maybe_unused]] DescribeTopicPartitionsRequest* m, [[maybe_unuse
     if ((true) && rng.OneIn(5)) {
       m->cursor.reset();
     } else {
-      Randomize(&(m->cursor.emplace()), rng, v);
+      m->cursor = DescribeTopicPartitionsRequest::Cursor{};  // not emplace(): see Decode
+      Randomize(&(*m->cursor), rng, v);
     }
   }
 }
@@ -166,7 +167,8 @@ void Randomize([[maybe_unused]] DescribeTopicPartitionsResponse* m, [[maybe_unus
     if ((true) && rng.OneIn(5)) {
       m->next_cursor.reset();
     } else {
-      Randomize(&(m->next_cursor.emplace()), rng, v);
+      m->next_cursor = DescribeTopicPartitionsResponse::Cursor{};  // not emplace(): see Decode
+      Randomize(&(*m->next_cursor), rng, v);
     }
   }
 }

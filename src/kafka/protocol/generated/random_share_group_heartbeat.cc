@@ -94,7 +94,8 @@ void Randomize([[maybe_unused]] ShareGroupHeartbeatResponse* m, [[maybe_unused]]
     if ((true) && rng.OneIn(5)) {
       m->assignment.reset();
     } else {
-      Randomize(&(m->assignment.emplace()), rng, v);
+      m->assignment = ShareGroupHeartbeatResponse::Assignment{};  // not emplace(): see Decode
+      Randomize(&(*m->assignment), rng, v);
     }
   }
 }

@@ -27,7 +27,8 @@ int WriteSeeds(const std::string& dir, const char* name, sluice::kafka::RandomSo
         std::vector<uint8_t> frame;
         if (!sluice::kafka::EncodeRequestFrame(header, body, &frame).ok()) continue;
         std::ofstream(dir + "/" + name + "_v" + std::to_string(v), std::ios::binary)
-            .write(reinterpret_cast<const char*>(frame.data() + 4), static_cast<std::streamsize>(frame.size() - 4));
+            .write(reinterpret_cast<const char*>(frame.data() + 4),
+                   static_cast<std::streamsize>(frame.size() - 4));
         ++n;
       }
       return n;

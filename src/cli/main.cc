@@ -14,8 +14,8 @@ namespace {
 using CommandFn = int (*)(std::span<char*> args);
 
 struct Command {
-  std::string_view name;     // `sluice <name>`
-  std::string_view alias;    // argv[0] name of the Kafka tool it stands for, or empty
+  std::string_view name;   // `sluice <name>`
+  std::string_view alias;  // argv[0] name of the Kafka tool it stands for, or empty
   std::string_view summary;
   CommandFn run;
 };
@@ -43,7 +43,8 @@ int RunHelp(std::span<char*>) {
     std::printf("  %-28.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                 static_cast<int>(c.summary.size()), c.summary.data());
   }
-  std::printf("\nOptions:\n  --help, -h                   this text\n  --version, -V                the version\n");
+  std::printf(
+      "\nOptions:\n  --help, -h                   this text\n  --version, -V                the version\n");
   return 0;
 }
 

@@ -43,7 +43,8 @@ Result<DecodedRequest> DecodeRequest(const SharedBytes& payload);
 
 // Appends a complete request frame (size prefix, header, body) to *out.
 template <typename Body>
-Status EncodeRequestFrame(const messages::RequestHeader& header, const Body& body, std::vector<uint8_t>* out) {
+Status EncodeRequestFrame(const messages::RequestHeader& header, const Body& body,
+                          std::vector<uint8_t>* out) {
   const int16_t hv = RequestHeaderVersion(header.request_api_key, header.request_api_version);
   Writer w(out);
   const size_t start = out->size();

@@ -66,12 +66,12 @@ U LoadBE(const uint8_t* p) {
 }
 }  // namespace
 
-#define SLUICE_READ_FIXED(NAME, T, U)                               \
-  Status Reader::NAME(T* v) {                                       \
-    if (remaining() < sizeof(U)) return Underflow(#T, sizeof(U));   \
-    *v = static_cast<T>(LoadBE<U>(p_));                             \
-    p_ += sizeof(U);                                                \
-    return Status::OK();                                            \
+#define SLUICE_READ_FIXED(NAME, T, U)                             \
+  Status Reader::NAME(T* v) {                                     \
+    if (remaining() < sizeof(U)) return Underflow(#T, sizeof(U)); \
+    *v = static_cast<T>(LoadBE<U>(p_));                           \
+    p_ += sizeof(U);                                              \
+    return Status::OK();                                          \
   }
 SLUICE_READ_FIXED(ReadInt8, int8_t, uint8_t)
 SLUICE_READ_FIXED(ReadInt16, int16_t, uint16_t)
@@ -207,7 +207,8 @@ Status Reader::ReadNullableString(bool compact, std::optional<std::string>* out)
 Status Reader::ReadString(bool compact, std::string* out) {
   int64_t len = 0;
   RETURN_IF_ERROR(ReadLength(*this, compact, true, &len));
-  if (len < 0) return Status::Corruption(fmt::format("null string at byte {} where null is not allowed", position()));
+  if (len < 0)
+    return Status::Corruption(fmt::format("null string at byte {} where null is not allowed", position()));
   auto n = static_cast<size_t>(len);
   if (remaining() < n) return Underflow("string", n);
   out->assign(reinterpret_cast<const char*>(p_), n);
@@ -231,7 +232,8 @@ Status Reader::ReadNullableBytes(bool compact, std::optional<SharedBytes>* out) 
 Status Reader::ReadBytes(bool compact, SharedBytes* out) {
   int64_t len = 0;
   RETURN_IF_ERROR(ReadLength(*this, compact, false, &len));
-  if (len < 0) return Status::Corruption(fmt::format("null bytes at byte {} where null is not allowed", position()));
+  if (len < 0)
+    return Status::Corruption(fmt::format("null bytes at byte {} where null is not allowed", position()));
   return ReadSharedBytes(static_cast<size_t>(len), out);
 }
 

@@ -7,8 +7,8 @@
 //   bool                                   int8, 0 = false, anything else = true
 //   uuid                                   16 raw bytes
 //   unsigned varint                        LEB128, 7 bits per byte, low group first, <= 5 bytes (uint32)
-//   varint / varlong                       zig-zag ((n << 1) ^ (n >> 31|63)) then unsigned LEB128 (<= 5 / 10 bytes)
-//   string        classic: int16 length (-1 = null) + UTF-8;  compact: uvarint length+1 (0 = null)
+//   varint / varlong                       zig-zag ((n << 1) ^ (n >> 31|63)) then unsigned LEB128 (<= 5 / 10
+//   bytes) string        classic: int16 length (-1 = null) + UTF-8;  compact: uvarint length+1 (0 = null)
 //   bytes/records classic: int32 length (-1 = null) + bytes;  compact: uvarint length+1 (0 = null)
 //   array         classic: int32 count (-1 = null) + items;   compact: uvarint count+1 (0 = null)
 //   tagged fields (flexible versions): uvarint count, then per field uvarint tag, uvarint size, data;
@@ -89,8 +89,12 @@ inline size_t UnsignedVarlongSize(uint64_t v) {
   }
   return n;
 }
-inline uint32_t ZigZag32(int32_t v) { return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31); }
-inline uint64_t ZigZag64(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+inline uint32_t ZigZag32(int32_t v) {
+  return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31);
+}
+inline uint64_t ZigZag64(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
 inline size_t VarintSize(int32_t v) { return UnsignedVarintSize(ZigZag32(v)); }
 inline size_t VarlongSize(int64_t v) { return UnsignedVarlongSize(ZigZag64(v)); }
 
@@ -126,9 +130,9 @@ class Reader {
   Status ReadSharedBytes(size_t n, SharedBytes* out);
 
   // Length-prefixed values. `compact` selects the flexible-version encoding.
-  Status ReadString(bool compact, std::string* out);                 // null is an error
+  Status ReadString(bool compact, std::string* out);  // null is an error
   Status ReadNullableString(bool compact, std::optional<std::string>* out);
-  Status ReadBytes(bool compact, SharedBytes* out);                  // null is an error
+  Status ReadBytes(bool compact, SharedBytes* out);  // null is an error
   Status ReadNullableBytes(bool compact, std::optional<SharedBytes>* out);
   // Array count: -1 for null. Rejects counts that cannot fit in the remaining bytes
   // (each element takes at least `min_element_size` bytes) so bad input cannot force huge allocations.

@@ -67,9 +67,11 @@ void RoundTripAllVersions(const char* name, uint64_t seed, int* checked) {
   T m;
   std::vector<uint8_t> out;
   Writer w(&out);
-  EXPECT_EQ(m.Encode(w, static_cast<int16_t>(T::kHighestSupportedVersion + 1)).code(), Status::Code::kUnsupported);
+  EXPECT_EQ(m.Encode(w, static_cast<int16_t>(T::kHighestSupportedVersion + 1)).code(),
+            Status::Code::kUnsupported);
   Reader r(out.data(), out.size());
-  EXPECT_EQ(m.Decode(r, static_cast<int16_t>(T::kLowestSupportedVersion - 1)).code(), Status::Code::kUnsupported);
+  EXPECT_EQ(m.Decode(r, static_cast<int16_t>(T::kLowestSupportedVersion - 1)).code(),
+            Status::Code::kUnsupported);
 }
 
 TEST(GeneratedMessages, RoundTripEveryMessageEveryVersion) {
@@ -98,13 +100,13 @@ TEST(GeneratedMessages, RegistryMatchesStructs) {
   EXPECT_EQ(NewRequest(-5), nullptr);
   EXPECT_EQ(FindApi(12345), nullptr);
   // Header versions, as Kafka's ApiKeys defines them.
-  EXPECT_EQ(RequestHeaderVersion(18, 3), 2);   // ApiVersions v3 is flexible
+  EXPECT_EQ(RequestHeaderVersion(18, 3), 2);  // ApiVersions v3 is flexible
   EXPECT_EQ(RequestHeaderVersion(18, 2), 1);
   EXPECT_EQ(ResponseHeaderVersion(18, 3), 0);  // ApiVersions responses always use header v0
   EXPECT_EQ(RequestHeaderVersion(0, 9), 2);    // Produce v9 is flexible
   EXPECT_EQ(ResponseHeaderVersion(0, 9), 1);
   EXPECT_EQ(ResponseHeaderVersion(0, 8), 0);
-  EXPECT_EQ(RequestHeaderVersion(7, 0), 0);    // ControlledShutdown v0: header v0
+  EXPECT_EQ(RequestHeaderVersion(7, 0), 0);  // ControlledShutdown v0: header v0
   EXPECT_EQ(FindApi(0)->name, "Produce");
   EXPECT_EQ(FindApi(1)->min_version, 0);
   EXPECT_EQ(FindApi(1)->max_version, 17);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/commands.h"
 #include "cli/version.h"
 
 namespace {
@@ -28,6 +29,8 @@ int RunVersion(std::span<char*>) {
 int RunHelp(std::span<char*>);
 
 constexpr Command kCommands[] = {
+    {"broker", "kafka-server-start", "run the Kafka-compatible broker: broker server.properties",
+     sluice::cli::RunBroker},
     {"version", "", "print the version", RunVersion},
     {"help", "", "list the commands", RunHelp},
 };

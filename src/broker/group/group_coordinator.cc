@@ -1,0 +1,196 @@
+// GroupCoordinator: construction, timers, group lookup, persistence of group metadata and start-up
+// replay (Load). Runs on the io_context thread only.
+#include "broker/group/group_coordinator.h"
+
+#include <chrono>
+
+#include "broker/group/group_records.h"
+
+namespace sluice::broker::group {
+
+using kafka::ErrorCode;
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupConfig config, GroupStore* store)
+    : io_(io), config_(config), store_(store) {}
+
+GroupCoordinator::~GroupCoordinator() {
+  // Pending timer handlers and store callbacks check alive_ and do nothing once it is gone.
+  alive_.reset();
+}
+
+void GroupCoordinator::Arm(std::unique_ptr<asio::steady_timer>& timer, int64_t ms, std::function<void()> fn) {
+  if (!timer) timer = std::make_unique<asio::steady_timer>(io_);
+  timer->expires_after(std::chrono::milliseconds(ms < 0 ? 0 : ms));
+  std::weak_ptr<bool> alive = alive_;
+  timer->async_wait([alive, fn = std::move(fn)](const asio::error_code& ec) {
+    if (ec || alive.expired()) return;
+    fn();
+  });
+}
+
+Group* GroupCoordinator::FindGroup(std::string_view id) {
+  auto it = groups_.find(id);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+
+const Group* GroupCoordinator::FindGroup(std::string_view id) const {
+  auto it = groups_.find(id);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+
+Group* GroupCoordinator::GetOrCreateGroup(const std::string& id) {
+  auto it = groups_.find(id);
+  if (it != groups_.end()) return it->second.get();
+  return groups_.emplace(id, std::make_unique<Group>(id)).first->second.get();
+}
+
+int32_t GroupCoordinator::PartitionFor(std::string_view group) const {
+  return PartitionForGroup(group, config_.offsets_topic_num_partitions);
+}
+
+std::optional<GroupState> GroupCoordinator::StateOf(std::string_view group_id) const {
+  const Group* g = FindGroup(group_id);
+  if (g == nullptr) return std::nullopt;
+  return g->state();
+}
+
+std::optional<int32_t> GroupCoordinator::GenerationOf(std::string_view group_id) const {
+  const Group* g = FindGroup(group_id);
+  if (g == nullptr) return std::nullopt;
+  return g->generation();
+}
+
+GroupMetadataRecordValue GroupCoordinator::MetadataRecordFor(Group* g) {
+  GroupMetadataRecordValue v;
+  v.protocol_type = g->protocol_type().value_or("");
+  v.generation = g->generation();
+  v.protocol = g->protocol_name();
+  v.leader = g->leader_id();
+  v.current_state_timestamp = NowMs();
+  const std::string protocol = g->protocol_name().value_or("");
+  for (Member* m : g->MembersInOrder()) {
+    GroupMetadataRecordMember rm;
+    rm.member_id = m->member_id;
+    rm.group_instance_id = m->group_instance_id;
+    rm.client_id = m->client_id;
+    rm.client_host = m->client_host;
+    rm.rebalance_timeout_ms = m->rebalance_timeout_ms;
+    rm.session_timeout_ms = m->session_timeout_ms;
+    kafka::SharedBytes sub = m->MetadataFor(protocol);
+    rm.subscription.assign(sub.data(), sub.data() + sub.size());
+    rm.assignment.assign(m->assignment.data(), m->assignment.data() + m->assignment.size());
+    v.members.push_back(std::move(rm));
+  }
+  return v;
+}
+
+void GroupCoordinator::StoreGroup(Group* g, std::function<void(ErrorCode)> done) {
+  g->has_metadata_record = true;
+  std::vector<GroupRecord> records(1);
+  records[0].key = EncodeGroupMetadataKey(g->id());
+  records[0].value = EncodeGroupMetadataValue(MetadataRecordFor(g));
+  std::weak_ptr<bool> alive = alive_;
+  store_->Append(PartitionFor(g->id()), std::move(records), [alive, done = std::move(done)](Status s) {
+    if (alive.expired()) return;
+    done(StoreErrorToKafka(s));
+  });
+}
+
+ErrorCode GroupCoordinator::StoreErrorToKafka(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return ErrorCode::kNone;
+    case Status::Code::kUnavailable:
+    case Status::Code::kTimeout:
+    case Status::Code::kIOError:
+      return ErrorCode::kCoordinatorNotAvailable;  // retriable: the client retries
+    case Status::Code::kOutOfRange:
+      return ErrorCode::kInvalidCommitOffsetSize;  // the records were too large
+    default:
+      return ErrorCode::kUnknownServerError;
+  }
+}
+
+Status GroupCoordinator::Load(std::span<const uint8_t> key, std::optional<std::span<const uint8_t>> value) {
+  ASSIGN_OR_RETURN(GroupRecordKey k, DecodeGroupRecordKey(key));
+  switch (k.kind) {
+    case GroupRecordKey::Kind::kOther:
+      return Status::OK();
+    case GroupRecordKey::Kind::kGroupMetadata:
+      return LoadGroupMetadata(k.group, value);
+    case GroupRecordKey::Kind::kOffset:
+      break;
+  }
+  if (!value) {
+    if (Group* g = FindGroup(k.group)) g->offsets().erase({k.topic, k.partition});
+    MaybeDropLoadedGroup(k.group);
+    return Status::OK();
+  }
+  ASSIGN_OR_RETURN(OffsetRecordValue v, DecodeOffsetValue(*value));
+  CommittedOffset& o = GetOrCreateGroup(k.group)->offsets()[{k.topic, k.partition}];
+  o.offset = v.offset;
+  o.leader_epoch = v.leader_epoch;
+  o.metadata = std::move(v.metadata);
+  o.commit_timestamp = v.commit_timestamp;
+  return Status::OK();
+}
+
+Status GroupCoordinator::LoadGroupMetadata(const std::string& group_id,
+                                           std::optional<std::span<const uint8_t>> value) {
+  std::optional<GroupMetadataRecordValue> rec;
+  if (value) {
+    ASSIGN_OR_RETURN(rec, DecodeGroupMetadataValue(*value));
+  }
+  auto fresh = std::make_unique<Group>(group_id);
+  if (Group* old = FindGroup(group_id)) fresh->offsets() = std::move(old->offsets());
+  if (rec) {
+    fresh->has_metadata_record = true;
+    fresh->set_generation(rec->generation);
+    if (!rec->protocol_type.empty()) fresh->set_protocol_type(rec->protocol_type);
+    fresh->set_protocol_name(rec->protocol);
+    for (GroupMetadataRecordMember& rm : rec->members) {
+      auto m = std::make_unique<Member>();
+      m->member_id = std::move(rm.member_id);
+      m->group_instance_id = std::move(rm.group_instance_id);
+      m->client_id = std::move(rm.client_id);
+      m->client_host = std::move(rm.client_host);
+      m->rebalance_timeout_ms = rm.rebalance_timeout_ms;
+      m->session_timeout_ms = rm.session_timeout_ms;
+      m->protocol_type = rec->protocol_type;
+      m->protocols.emplace_back(rec->protocol.value_or(""), kafka::SharedBytes(std::move(rm.subscription)));
+      m->assignment = kafka::SharedBytes(std::move(rm.assignment));
+      m->join_seq = next_join_seq_++;
+      fresh->Add(std::move(m), nullptr);
+    }
+    fresh->set_leader_id(rec->leader);
+    fresh->set_state(fresh->size() == 0 ? GroupState::kEmpty : GroupState::kStable);
+  }
+  Group* g = fresh.get();
+  groups_[group_id] = std::move(fresh);
+  // Loaded members must heartbeat within their session timeout, as after a coordinator failover.
+  for (Member* m : g->MembersInOrder()) ScheduleSession(g, m);
+  MaybeDropLoadedGroup(group_id);
+  return Status::OK();
+}
+
+void GroupCoordinator::MaybeDropLoadedGroup(const std::string& group_id) {
+  auto it = groups_.find(group_id);
+  if (it == groups_.end()) return;
+  Group* g = it->second.get();
+  if (g->Is(GroupState::kEmpty) && !g->has_metadata_record && g->offsets().empty() && g->size() == 0 &&
+      g->pending_members().empty()) {
+    groups_.erase(it);
+  }
+}
+
+}  // namespace sluice::broker::group

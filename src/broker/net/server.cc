@@ -1,0 +1,189 @@
+// Broker TCP front end. Thread-safety: see server.h (single loop thread).
+#include "broker/net/server.h"
+
+#include <cstring>
+
+#include "base/logging.h"
+
+namespace sluice::broker::net {
+
+namespace {
+constexpr size_t kInitialReadBuffer = 64 * 1024;
+constexpr size_t kMinRequestBytes = 8;
+constexpr size_t kMaxBufferedWhileBusy =
+    4 * 1024 * 1024;  // int16 api_key, int16 api_version, int32 correlation_id
+
+int32_t LoadInt32BE(const uint8_t* p) {
+  return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3]);
+}
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, Server* server, uint64_t id)
+    : socket_(std::move(socket)), server_(server), id_(id) {
+  asio::error_code ec;
+  auto ep = socket_.remote_endpoint(ec);
+  peer_ = ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  read_buf_.resize(kInitialReadBuffer);
+}
+
+Connection::~Connection() = default;
+
+void Connection::Start() { ReadMore(); }
+
+void Connection::ReadMore() {
+  if (closed_ || reading_) return;
+  // Backpressure: while a request is in flight, buffer at most kMaxBufferedWhileBusy more bytes.
+  if (in_flight_ && read_end_ - read_start_ >= kMaxBufferedWhileBusy) return;
+  // Make room: compact, then grow if the buffer is full.
+  if (read_start_ > 0 && (read_start_ == read_end_ || read_end_ == read_buf_.size())) {
+    std::memmove(read_buf_.data(), read_buf_.data() + read_start_, read_end_ - read_start_);
+    read_end_ -= read_start_;
+    read_start_ = 0;
+  }
+  if (read_end_ == read_buf_.size()) read_buf_.resize(read_buf_.size() * 2);
+  reading_ = true;
+  socket_.async_read_some(
+      asio::buffer(read_buf_.data() + read_end_, read_buf_.size() - read_end_),
+      [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->OnRead(ec, n); });
+}
+
+void Connection::OnRead(const asio::error_code& ec, size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) {
+    Close(ec == asio::error::eof ? "peer closed" : ec.message());
+    return;
+  }
+  read_end_ += n;
+  MaybeDispatch();
+}
+
+void Connection::MaybeDispatch() {
+  while (!closed_ && !in_flight_) {
+    const size_t avail = read_end_ - read_start_;
+    if (avail < 4) break;
+    const int32_t size = LoadInt32BE(read_buf_.data() + read_start_);
+    if (size < static_cast<int32_t>(kMinRequestBytes) || size > server_->options_.max_request_bytes) {
+      Close("invalid request size " + std::to_string(size) + " (limit socket.request.max.bytes = " +
+            std::to_string(server_->options_.max_request_bytes) + ")");
+      return;
+    }
+    const size_t frame_len = 4 + static_cast<size_t>(size);
+    if (avail < frame_len) {
+      // Grow the buffer up front for a large frame so it arrives in one piece.
+      if (read_start_ + frame_len > read_buf_.size()) {
+        std::memmove(read_buf_.data(), read_buf_.data() + read_start_, avail);
+        read_end_ = avail;
+        read_start_ = 0;
+        if (frame_len > read_buf_.size()) read_buf_.resize(frame_len);
+      }
+      break;
+    }
+    // Copy the payload into its own buffer: the request may keep slices of it (records) after the
+    // read buffer has moved on.
+    kafka::SharedBytes payload(
+        std::vector<uint8_t>(read_buf_.data() + read_start_ + 4, read_buf_.data() + read_start_ + frame_len));
+    read_start_ += frame_len;
+    in_flight_ = true;
+    server_->handler_->HandleRequest(shared_from_this(), std::move(payload));
+  }
+  ReadMore();
+}
+
+void Connection::Respond(std::vector<uint8_t> frame) {
+  if (closed_) return;
+  write_queue_.push_back(std::move(frame));
+  WriteMore();
+  Done();
+}
+
+void Connection::Done() {
+  if (closed_) return;
+  in_flight_ = false;
+  // Continue with buffered requests asynchronously so deep pipelines don't recurse.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->MaybeDispatch(); });
+}
+
+void Connection::WriteMore() {
+  if (writing_ || write_queue_.empty() || closed_) return;
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(write_queue_.front()),
+                    [self = shared_from_this()](const asio::error_code& ec, size_t) {
+                      self->writing_ = false;
+                      if (ec) {
+                        self->Close("write failed: " + ec.message());
+                        return;
+                      }
+                      self->write_queue_.pop_front();
+                      self->WriteMore();
+                    });
+}
+
+void Connection::Close(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  LOG_DEBUG("connection {} from {} closed: {}", id_, peer_, reason);
+  asio::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  write_queue_.clear();
+  server_->connections_.erase(this);
+  server_->handler_->ConnectionClosed(*this);
+}
+
+Server::Server(asio::io_context& io, ServerOptions options, RequestHandler* handler)
+    : io_(io), options_(std::move(options)), handler_(handler), acceptor_(io) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start() {
+  asio::error_code ec;
+  auto addr = asio::ip::make_address(options_.host.empty() ? "0.0.0.0" : options_.host, ec);
+  if (ec) {
+    // A host name: resolve it.
+    asio::ip::tcp::resolver resolver(io_);
+    auto results = resolver.resolve(options_.host, std::to_string(options_.port), ec);
+    if (ec || results.empty())
+      return Status::InvalidArgument("cannot resolve listener host " + options_.host);
+    addr = results.begin()->endpoint().address();
+  }
+  asio::ip::tcp::endpoint ep(addr, options_.port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IOError("cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " +
+                           ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  Accept();
+  return Status::OK();
+}
+
+void Server::Stop() {
+  asio::error_code ec;
+  acceptor_.close(ec);
+  auto conns = connections_;
+  for (Connection* c : conns) c->Close("server stopping");
+}
+
+void Server::Accept() {
+  acceptor_.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted) return;
+      LOG_WARN("accept failed: {}", ec.message());
+      // Out of file descriptors and the like: retry shortly instead of spinning.
+      auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+      timer->async_wait([this, timer](const asio::error_code&) { Accept(); });
+      return;
+    }
+    auto conn = std::make_shared<Connection>(std::move(socket), this, next_id_++);
+    connections_.insert(conn.get());
+    conn->Start();
+    Accept();
+  });
+}
+
+}  // namespace sluice::broker::net

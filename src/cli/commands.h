@@ -1,0 +1,11 @@
+// The commands of the multi-call binary; each takes the arguments after its name.
+// Thread-safety: called once from main.
+#pragma once
+
+#include <span>
+
+namespace sluice::cli {
+
+int RunBroker(std::span<char*> args);
+
+}  // namespace sluice::cli

@@ -32,11 +32,14 @@ const std::vector<SupportedApi>& Broker::SupportedApis() {
       {18, 0, 3},  // ApiVersions
       {19, 0, 7},  // CreateTopics
       {20, 0, 6},  // DeleteTopics
+      {21, 0, 2},  // DeleteRecords
       {22, 0, 4},  // InitProducerId
       {32, 0, 4},  // DescribeConfigs
       {33, 0, 2},  // AlterConfigs
+      {37, 0, 3},  // CreatePartitions
       {42, 0, 2},  // DeleteGroups
       {44, 0, 1},  // IncrementalAlterConfigs
+      {60, 0, 1},  // DescribeCluster
   };
   return kApis;
 }
@@ -128,8 +131,14 @@ void Broker::Dispatch(const RequestContext& ctx, kafka::AnyMessage& body) {
     case 16:
     case 42:
       return DispatchGroup(ctx, body);
+    case 21:
+      return HandleDeleteRecords(ctx, body);
     case 22:
       return HandleInitProducerId(ctx, body);
+    case 37:
+      return HandleCreatePartitions(ctx, body);
+    case 60:
+      return HandleDescribeCluster(ctx, body);
     case 32:
       return HandleDescribeConfigs(ctx, body);
     case 33:

@@ -101,6 +101,9 @@ class Broker : public net::RequestHandler {
   void HandleAlterConfigs(const RequestContext& ctx, kafka::AnyMessage& body);
   void HandleIncrementalAlterConfigs(const RequestContext& ctx, kafka::AnyMessage& body);
   void DispatchGroup(const RequestContext& ctx, kafka::AnyMessage& body);
+  void HandleDescribeCluster(const RequestContext& ctx, kafka::AnyMessage& body);
+  void HandleCreatePartitions(const RequestContext& ctx, kafka::AnyMessage& body);
+  void HandleDeleteRecords(const RequestContext& ctx, kafka::AnyMessage& body);
   std::pair<kafka::ErrorCode, std::string> SetTopicOverrides(const std::string& topic,
                                                              std::map<std::string, std::string> overrides,
                                                              bool validate_only);

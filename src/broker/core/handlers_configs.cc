@@ -63,7 +63,7 @@ void Broker::HandleDescribeConfigs(const RequestContext& ctx, kafka::AnyMessage&
           msg::DescribeConfigsResponse::DescribeConfigsResourceResult c;
           c.name = e.name;
           c.value = e.value;
-          c.is_default = e.is_default;
+          if (ctx.api_version == 0) c.is_default = e.is_default;
           c.config_source = e.is_default ? kDefaultConfig : kDynamicTopicConfig;
           c.documentation = std::nullopt;
           r.configs.push_back(std::move(c));
@@ -80,7 +80,7 @@ void Broker::HandleDescribeConfigs(const RequestContext& ctx, kafka::AnyMessage&
           c.name = k.name();
           const std::string* given = original_config_.Find(k.name());
           c.value = given ? std::optional<std::string>(*given) : k.default_text();
-          c.is_default = given == nullptr;
+          if (ctx.api_version == 0) c.is_default = given == nullptr;
           c.read_only = true;
           c.config_source = given ? kStaticBrokerConfig : kDefaultConfig;
           c.documentation = std::nullopt;

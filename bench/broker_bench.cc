@@ -1,0 +1,245 @@
+// broker_bench: whole-process throughput and latency of a Kafka broker (Sluice's or any other) through
+// librdkafka, plus the machine limits to compare with.
+//
+//   broker_bench produce  BOOTSTRAP TOPIC MSG_BYTES COUNT [RATE_MSGS_PER_S]   acks=all, lz4 off
+//   broker_bench consume  BOOTSTRAP TOPIC COUNT
+//   broker_bench loopback MB                                                 TCP copy over 127.0.0.1
+//   broker_bench disk     DIR MB                                              sequential write + fdatasync
+// Each prints one line of key=value pairs (throughput in MB/s and msg/s, produce latency p50/p99 in ms
+// measured from produce() to the delivery report).
+// Thread-safety: single-threaded tool (librdkafka runs its own threads).
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <librdkafka/rdkafka.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+struct ProduceState {
+  std::vector<double> latencies_ms;
+  int64_t delivered = 0;
+  int64_t failed = 0;
+};
+
+void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* st = static_cast<ProduceState*>(opaque);
+  if (m->err) {
+    ++st->failed;
+    return;
+  }
+  ++st->delivered;
+  auto* sent = static_cast<Clock::time_point*>(m->_private);
+  st->latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - *sent).count());
+  delete sent;
+}
+
+rd_kafka_conf_t* Conf(const char* bootstrap) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char err[256];
+  auto set = [&](const char* k, const char* v) {
+    if (rd_kafka_conf_set(conf, k, v, err, sizeof err) != RD_KAFKA_CONF_OK) {
+      std::fprintf(stderr, "%s: %s\n", k, err);
+      std::exit(2);
+    }
+  };
+  set("bootstrap.servers", bootstrap);
+  return conf;
+}
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(i), v.end());
+  return v[i];
+}
+
+int Produce(const char* bootstrap, const char* topic, size_t msg_bytes, int64_t count, double rate) {
+  ProduceState st;
+  rd_kafka_conf_t* conf = Conf(bootstrap);
+  char err[256];
+  rd_kafka_conf_set(conf, "acks", "all", err, sizeof err);
+  rd_kafka_conf_set(conf, "linger.ms", rate > 0 ? "0" : "5", err, sizeof err);
+  rd_kafka_conf_set(conf, "batch.size", "1000000", err, sizeof err);
+  rd_kafka_conf_set(conf, "queue.buffering.max.messages", "1000000", err, sizeof err);
+  rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+  rd_kafka_conf_set_opaque(conf, &st);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (rk == nullptr) {
+    std::fprintf(stderr, "producer: %s\n", err);
+    return 1;
+  }
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic, nullptr);
+  std::vector<char> payload(msg_bytes, 'x');
+  st.latencies_ms.reserve(static_cast<size_t>(count));
+  const auto start = Clock::now();
+  for (int64_t i = 0; i < count; ++i) {
+    if (rate > 0) {
+      const auto due =
+          start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / rate));
+      while (Clock::now() < due) rd_kafka_poll(rk, 0);
+    }
+    auto* sent = new Clock::time_point(Clock::now());
+    while (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, payload.data(), payload.size(),
+                            nullptr, 0, sent) != 0) {
+      if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        std::fprintf(stderr, "produce: %s\n", rd_kafka_err2str(rd_kafka_last_error()));
+        return 1;
+      }
+      rd_kafka_poll(rk, 1);
+    }
+    rd_kafka_poll(rk, 0);
+  }
+  rd_kafka_flush(rk, 120000);
+  const double secs = Seconds(start, Clock::now());
+  rd_kafka_topic_destroy(rkt);
+  rd_kafka_destroy(rk);
+  const double mb = static_cast<double>(st.delivered) * static_cast<double>(msg_bytes) / 1e6;
+  std::printf(
+      "mode=produce msg_bytes=%zu delivered=%lld failed=%lld secs=%.3f MBps=%.1f msgps=%.0f p50_ms=%.3f "
+      "p99_ms=%.3f\n",
+      msg_bytes, static_cast<long long>(st.delivered), static_cast<long long>(st.failed), secs, mb / secs,
+      static_cast<double>(st.delivered) / secs, Percentile(st.latencies_ms, 0.5),
+      Percentile(st.latencies_ms, 0.99));
+  return st.failed == 0 ? 0 : 1;
+}
+
+int Consume(const char* bootstrap, const char* topic, int64_t count) {
+  rd_kafka_conf_t* conf = Conf(bootstrap);
+  char err[256];
+  rd_kafka_conf_set(conf, "group.id", "broker-bench", err, sizeof err);
+  rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", err, sizeof err);
+  rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof err);
+  rd_kafka_conf_set(conf, "fetch.max.bytes", "52428800", err, sizeof err);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (rk == nullptr) {
+    std::fprintf(stderr, "consumer: %s\n", err);
+    return 1;
+  }
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, topic, RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(rk, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  int64_t got = 0;
+  int64_t bytes = 0;
+  Clock::time_point start{};
+  bool started = false;
+  const auto deadline = Clock::now() + std::chrono::seconds(300);
+  while (got < count && Clock::now() < deadline) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 100);
+    if (m == nullptr) continue;
+    if (!m->err) {
+      if (!started) {
+        start = Clock::now();
+        started = true;
+      }
+      ++got;
+      bytes += static_cast<int64_t>(m->len);
+    }
+    rd_kafka_message_destroy(m);
+  }
+  const double secs = Seconds(start, Clock::now());
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  std::printf("mode=consume consumed=%lld secs=%.3f MBps=%.1f msgps=%.0f\n", static_cast<long long>(got),
+              secs, static_cast<double>(bytes) / 1e6 / secs, static_cast<double>(got) / secs);
+  return got == count ? 0 : 1;
+}
+
+int Loopback(int64_t mb) {
+  int srv = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(srv, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(srv, reinterpret_cast<sockaddr*>(&addr), &len);
+  listen(srv, 1);
+  const int64_t total = mb * 1000000;
+  std::thread reader([srv, total] {
+    int c = accept(srv, nullptr, nullptr);
+    std::vector<char> buf(1 << 20);
+    int64_t got = 0;
+    while (got < total) {
+      ssize_t n = read(c, buf.data(), buf.size());
+      if (n <= 0) break;
+      got += n;
+    }
+    close(c);
+  });
+  int c = socket(AF_INET, SOCK_STREAM, 0);
+  connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  std::vector<char> buf(1 << 20, 'x');
+  const auto start = Clock::now();
+  int64_t sent = 0;
+  while (sent < total) {
+    ssize_t n = write(c, buf.data(),
+                      static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(buf.size()), total - sent)));
+    if (n <= 0) break;
+    sent += n;
+  }
+  close(c);
+  reader.join();
+  close(srv);
+  const double secs = Seconds(start, Clock::now());
+  std::printf("mode=loopback MB=%lld secs=%.3f MBps=%.1f\n", static_cast<long long>(mb), secs,
+              static_cast<double>(sent) / 1e6 / secs);
+  return 0;
+}
+
+int Disk(const char* dir, int64_t mb) {
+  const std::string path = std::string(dir) + "/broker_bench_disk.tmp";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    std::perror(path.c_str());
+    return 1;
+  }
+  std::vector<char> buf(1 << 20, 'x');
+  const auto start = Clock::now();
+  for (int64_t i = 0; i < mb; ++i) {
+    if (write(fd, buf.data(), 1000000) != 1000000) return 1;
+  }
+  fdatasync(fd);
+  const double secs = Seconds(start, Clock::now());
+  close(fd);
+  unlink(path.c_str());
+  std::printf("mode=disk MB=%lld secs=%.3f MBps=%.1f\n", static_cast<long long>(mb), secs,
+              static_cast<double>(mb) / secs);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "produce" && argc >= 6) {
+    return Produce(argv[2], argv[3], std::strtoull(argv[4], nullptr, 10), std::strtoll(argv[5], nullptr, 10),
+                   argc > 6 ? std::strtod(argv[6], nullptr) : 0.0);
+  }
+  if (mode == "consume" && argc >= 5) return Consume(argv[2], argv[3], std::strtoll(argv[4], nullptr, 10));
+  if (mode == "loopback" && argc >= 3) return Loopback(std::strtoll(argv[2], nullptr, 10));
+  if (mode == "disk" && argc >= 4) return Disk(argv[2], std::strtoll(argv[3], nullptr, 10));
+  std::fprintf(stderr,
+               "usage: broker_bench produce BOOTSTRAP TOPIC MSG_BYTES COUNT [RATE]\n"
+               "       broker_bench consume BOOTSTRAP TOPIC COUNT\n"
+               "       broker_bench loopback MB\n"
+               "       broker_bench disk DIR MB\n");
+  return 2;
+}

@@ -109,6 +109,14 @@ void BrokerProcess::Kill() {
   pid_ = -1;
 }
 
+bool BrokerProcess::Alive() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == 0) return true;
+  pid_ = -1;
+  return false;
+}
+
 std::string BrokerProcess::Output() const {
   std::ifstream in(dir_ + "/broker.log");
   std::stringstream ss;

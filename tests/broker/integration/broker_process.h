@@ -21,6 +21,9 @@ class BrokerProcess {
   void Stop();  // SIGTERM, wait
   void Kill();  // SIGKILL, wait
   bool running() const { return pid_ > 0; }
+  // Whether the process is still running (waitpid WNOHANG; reaps it if it ended).
+  bool Alive();
+  pid_t pid() const { return pid_; }
 
   int port() const { return port_; }
   std::string bootstrap() const { return "127.0.0.1:" + std::to_string(port_); }

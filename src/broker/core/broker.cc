@@ -14,7 +14,7 @@ using kafka::ErrorCode;
 namespace msg = kafka::messages;
 
 const std::vector<SupportedApi>& Broker::SupportedApis() {
-  // Grows as handlers land; never advertise what is not implemented.
+  // Exactly the APIs with a handler below; ApiVersions advertises this list and nothing else.
   static const std::vector<SupportedApi> kApis = {
       {0, 3, 9},   // Produce
       {1, 4, 12},  // Fetch

@@ -19,7 +19,7 @@ const std::vector<SupportedApi>& Broker::SupportedApis() {
       {0, 3, 9},   // Produce
       {1, 4, 12},  // Fetch
       {2, 0, 7},   // ListOffsets
-      {3, 0, 9},   // Metadata
+      {3, 0, 12},  // Metadata
       {8, 0, 8},   // OffsetCommit
       {9, 0, 8},   // OffsetFetch
       {10, 0, 4},  // FindCoordinator

@@ -1,4 +1,5 @@
-// Metadata: brokers (this node), cluster id, controller (this node) and topics, auto-creating missing
+// Metadata v0-v12: brokers (this node), cluster id, controller (this node) and topics (by name, or by
+// topic id from v10; ids persist in each partition's partition.metadata), auto-creating missing
 // topics when allowed. Auto-creation rules per version as Kafka applies them: v0 has no flag (creates
 // when auto.create.topics.enable), v1-v3 always allow, v4+ obey allow_auto_topic_creation; an empty
 // topic list means "all topics" in v0 and "none" from v1 on, where null means all.
@@ -50,6 +51,19 @@ void Broker::HandleMetadata(const RequestContext& ctx, kafka::AnyMessage& body) 
     const bool allow_create =
         config_.auto_create_topics && (ctx.api_version < 4 || req.allow_auto_topic_creation);
     for (const auto& rt : *req.topics) {
+      // v10+ may name a topic by id instead (name null).
+      if ((!rt.name || rt.name->empty()) && !rt.topic_id.IsZero()) {
+        if (const TopicInfo* by_id = topics_.FindById(rt.topic_id)) {
+          resp.topics.push_back(describe(*by_id));
+        } else {
+          msg::MetadataResponse::MetadataResponseTopic missing;
+          missing.name = std::nullopt;
+          missing.topic_id = rt.topic_id;
+          missing.error_code = static_cast<int16_t>(ErrorCode::kUnknownTopicId);
+          resp.topics.push_back(std::move(missing));
+        }
+        continue;
+      }
       const std::string name = rt.name.value_or("");
       const TopicInfo* t = topics_.Find(name);
       if (t == nullptr && allow_create && ValidateTopicName(name).ok() && name.rfind("__", 0) != 0) {

@@ -9,6 +9,7 @@
 #include "broker/core/meta_properties.h"
 #include "broker/core/offsets_store.h"
 #include "broker/group/group_coordinator.h"
+#include "broker/storage/io.h"
 #include "broker/storage/log_manager.h"
 #include "kafka/protocol/record_reader.h"
 
@@ -17,6 +18,27 @@ namespace sluice::broker {
 namespace {
 constexpr char kOffsetsTopic[] = "__consumer_offsets";
 constexpr int64_t kTickIntervalMs = 1000;
+// Each partition directory holds the topic id as Kafka writes it:
+//   partition.metadata:  "version: 0\ntopic_id: <22-char URL-safe base64 uuid>\n"
+constexpr char kPartitionMetadata[] = "partition.metadata";
+
+Status WritePartitionMetadata(const storage::Log& log, const kafka::Uuid& id) {
+  const std::string text = "version: 0\ntopic_id: " + id.ToBase64() + "\n";
+  return storage::WriteFileAtomically(log.dir() + "/" + kPartitionMetadata,
+                                      std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+std::optional<kafka::Uuid> ReadPartitionMetadata(const storage::Log& log) {
+  auto bytes = storage::ReadWholeFile(log.dir() + "/" + kPartitionMetadata);
+  if (!bytes.ok()) return std::nullopt;
+  std::string text(bytes->begin(), bytes->end());
+  const std::string key = "topic_id: ";
+  auto at = text.find(key);
+  if (at == std::string::npos) return std::nullopt;
+  auto end = text.find('\n', at);
+  return kafka::Uuid::FromBase64(std::string_view(text).substr(
+      at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size()));
+}
 }  // namespace
 
 int64_t Broker::NowMs() {
@@ -43,6 +65,7 @@ Status Broker::CreatePartitionLogs(const TopicInfo& info, int32_t first_partitio
   ASSIGN_OR_RETURN(storage::LogConfig cfg, TopicLogConfig(config_, info.configs));
   for (int32_t p = first_partition; p < info.partitions; ++p) {
     ASSIGN_OR_RETURN(storage::Log * log, logs_->CreatePartition(info.name, p, cfg));
+    RETURN_IF_ERROR(WritePartitionMetadata(*log, info.id));
     RegisterPartition(info.name, p, log);
   }
   return Status::OK();
@@ -83,14 +106,19 @@ Status Broker::OpenStorage() {
     TopicInfo info;
     info.name = topic;
     info.partitions = count;
-    info.id = kafka::Uuid::Random();
     info.internal = topic == kOffsetsTopic;
+    // The topic id from partition 0; written anew (to every partition) when missing or unreadable.
+    storage::Log* first = logs_->GetLog(topic, 0);
+    auto stored = first != nullptr ? ReadPartitionMetadata(*first) : std::nullopt;
+    info.id = stored.value_or(kafka::Uuid::Random());
     for (const auto& [k, v] : logs_->TopicConfig(topic).OverridesFrom(logs_->default_config()))
       info.configs[k] = v;
     for (int32_t p = 0; p < count; ++p) {
       storage::Log* log = logs_->GetLog(topic, p);
       if (log == nullptr)
         return Status::Corruption("topic " + topic + " is missing partition " + std::to_string(p));
+      if (!stored || ReadPartitionMetadata(*log) != info.id)
+        RETURN_IF_ERROR(WritePartitionMetadata(*log, info.id));
       PartitionState& part = RegisterPartition(topic, p, log);
       // Idempotent-producer state and producer ids from the batch headers.
       RETURN_IF_ERROR(

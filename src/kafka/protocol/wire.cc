@@ -35,6 +35,39 @@ std::string Uuid::ToBase64() const {
   return out;
 }
 
+std::optional<Uuid> Uuid::FromBase64(std::string_view text) {
+  if (text.size() != 22) return std::nullopt;
+  Uuid u;
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t out = 0;
+  for (char c : text) {
+    int v;
+    if (c >= 'A' && c <= 'Z') {
+      v = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      v = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      v = c - '0' + 52;
+    } else if (c == '-') {
+      v = 62;
+    } else if (c == '_') {
+      v = 63;
+    } else {
+      return std::nullopt;
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      if (out == 16) return std::nullopt;
+      u.bytes[out++] = static_cast<uint8_t>(acc >> bits);
+    }
+  }
+  if (out != 16 || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return u;
+}
+
 Uuid Uuid::Random() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   Uuid u;

@@ -69,6 +69,8 @@ struct Uuid {
   bool IsZero() const { return *this == Uuid{}; }
   // Kafka's textual form: URL-safe base64 without padding (22 characters).
   std::string ToBase64() const;
+  // Parses ToBase64's form; nullopt for anything else.
+  static std::optional<Uuid> FromBase64(std::string_view text);
   static Uuid Random();
 };
 

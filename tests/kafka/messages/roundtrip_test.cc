@@ -114,3 +114,24 @@ TEST(GeneratedMessages, RegistryMatchesStructs) {
 
 }  // namespace
 }  // namespace sluice::kafka
+
+namespace sluice::kafka {
+namespace {
+
+TEST(Uuid, Base64RoundTrip) {
+  for (int i = 0; i < 100; ++i) {
+    Uuid u = Uuid::Random();
+    const std::string text = u.ToBase64();
+    ASSERT_EQ(text.size(), 22u);
+    auto back = Uuid::FromBase64(text);
+    ASSERT_TRUE(back.has_value()) << text;
+    EXPECT_EQ(*back, u);
+  }
+  EXPECT_EQ(Uuid{}.ToBase64(), "AAAAAAAAAAAAAAAAAAAAAA");
+  EXPECT_FALSE(Uuid::FromBase64("short").has_value());
+  EXPECT_FALSE(Uuid::FromBase64("AAAAAAAAAAAAAAAAAAAAA*").has_value());
+  EXPECT_FALSE(Uuid::FromBase64("AAAAAAAAAAAAAAAAAAAAAB").has_value());  // non-zero padding bits
+}
+
+}  // namespace
+}  // namespace sluice::kafka

@@ -17,7 +17,7 @@ const std::vector<SupportedApi>& Broker::SupportedApis() {
   // Exactly the APIs with a handler below; ApiVersions advertises this list and nothing else.
   static const std::vector<SupportedApi> kApis = {
       {0, 3, 9},   // Produce
-      {1, 4, 12},  // Fetch
+      {1, 4, 16},  // Fetch
       {2, 0, 7},   // ListOffsets
       {3, 0, 12},  // Metadata
       {8, 0, 8},   // OffsetCommit

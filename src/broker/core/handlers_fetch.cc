@@ -1,10 +1,9 @@
-// Fetch (v4-v12, sessionless: session id 0 / epoch -1 is what librdkafka 2.0, kafkajs and
-// kafka-python send) and the long poll: a fetch that has fewer than min_bytes waits up to max_wait_ms
-// and is answered as soon as an append to one of its partitions brings enough data.
-// Data comes from the segment files as whole batches (no per-record work); the first batch is returned
-// even when larger than the limits so a consumer always progresses. Without transactions the last
-// stable offset equals the high watermark (the log end offset on a single node), so both isolation
-// levels read the same data.
+// Fetch (v4-v16; v13+ address topics by id; sessionless: session id 0 / epoch -1 is what librdkafka 2.0,
+// kafkajs and kafka-python send) and the long poll: a fetch that has fewer than min_bytes waits up to
+// max_wait_ms and is answered as soon as an append to one of its partitions brings enough data. Data comes
+// from the segment files as whole batches (no per-record work); the first batch is returned even when larger
+// than the limits so a consumer always progresses. Without transactions the last stable offset equals the
+// high watermark (the log end offset on a single node), so both isolation levels read the same data.
 // Thread-safety: loop thread only.
 #include <algorithm>
 
@@ -27,19 +26,26 @@ struct Broker::PendingFetch {
       : ctx(std::move(c)), request(std::move(r)), timer(io) {}
 };
 
-size_t Broker::ReadForFetch(const msg::FetchRequest& req, int16_t /*version*/, msg::FetchResponse* resp) {
+size_t Broker::ReadForFetch(const msg::FetchRequest& req, int16_t version, msg::FetchResponse* resp) {
   size_t total = 0;
   int64_t budget = req.max_bytes <= 0 ? 0 : req.max_bytes;
   for (const auto& ft : req.topics) {
     msg::FetchResponse::FetchableTopicResponse tr;
-    tr.topic = ft.topic;
-    const TopicInfo* info = topics_.Find(ft.topic);
+    // v13+ names topics by id only.
+    const bool by_id = version >= 13;
+    const TopicInfo* info = by_id ? topics_.FindById(ft.topic_id) : topics_.Find(ft.topic);
+    if (by_id) {
+      tr.topic_id = ft.topic_id;
+    } else {
+      tr.topic = ft.topic;
+    }
     for (const auto& fp : ft.partitions) {
       msg::FetchResponse::PartitionData pd;
       pd.partition_index = fp.partition;
       PartitionState* part = info != nullptr ? FindPartition(*info, fp.partition) : nullptr;
       if (part == nullptr) {
-        pd.error_code = static_cast<int16_t>(ErrorCode::kUnknownTopicOrPartition);
+        pd.error_code = static_cast<int16_t>(by_id && info == nullptr ? ErrorCode::kUnknownTopicId
+                                                                      : ErrorCode::kUnknownTopicOrPartition);
         pd.high_watermark = -1;
         tr.partitions.push_back(std::move(pd));
         continue;
@@ -123,10 +129,14 @@ void Broker::OnAppended(PartitionState& part) {
   if (pending_fetches_.empty()) return;
   // Re-check the parked fetches that read this partition (a copy: completing erases from the list).
   auto pending = pending_fetches_;
+  const TopicInfo* info = topics_.Find(part.topic);
+  const kafka::Uuid* topic_id = info != nullptr ? &info->id : nullptr;
   for (const auto& p : pending) {
     bool interested = false;
     for (const auto& t : p->request.topics) {
-      if (t.topic != part.topic) continue;
+      const bool same =
+          p->ctx.api_version >= 13 ? topic_id != nullptr && t.topic_id == *topic_id : t.topic == part.topic;
+      if (!same) continue;
       for (const auto& fp : t.partitions) interested |= fp.partition == part.partition;
     }
     if (interested) CompleteFetch(p, /*force=*/false);

@@ -71,3 +71,58 @@ TEST(MetadataTest, EveryVersionAndStableTopicIds) {
 
 }  // namespace
 }  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+// Fetch at every advertised version: by name up to v12, by topic id from v13; an unknown id gets
+// UNKNOWN_TOPIC_ID.
+TEST(FetchVersionsTest, EveryVersionByNameAndById) {
+  BrokerProcess broker;
+  ASSERT_TRUE(broker.Start()) << broker.Output();
+  KafkaSocket s;
+  ASSERT_TRUE(s.Connect(broker.port()).ok());
+  ASSERT_TRUE(CreateTopic(s, "fv", 1).ok());
+  ASSERT_TRUE(ProduceValues(s, "fv", {"a", "bb", "ccc"}).ok());
+  auto md = Metadata(s, 12, "fv");
+  ASSERT_TRUE(md.ok());
+  const kafka::Uuid id = md->topics.at(0).topic_id;
+  for (int16_t v = 4; v <= 16; ++v) {
+    for (const kafka::Uuid& asked : {id, kafka::Uuid::Random()}) {
+      if (v < 13 && asked != id) continue;
+      msg::FetchRequest req;
+      req.max_wait_ms = 0;
+      req.min_bytes = 1;
+      msg::FetchRequest::FetchTopic t;
+      if (v >= 13) {
+        t.topic_id = asked;
+      } else {
+        t.topic = "fv";
+      }
+      msg::FetchRequest::FetchPartition p;
+      p.partition = 0;
+      p.fetch_offset = 0;
+      p.partition_max_bytes = 1 << 20;
+      t.partitions.push_back(p);
+      req.topics.push_back(t);
+      auto r = s.Call<msg::FetchRequest, msg::FetchResponse>(v, req);
+      ASSERT_TRUE(r.ok()) << "v" << v << ": " << r.status().ToString();
+      ASSERT_EQ(r->responses.size(), 1u);
+      const auto& pd = r->responses[0].partitions.at(0);
+      if (asked != id) {
+        EXPECT_EQ(pd.error_code, 100) << "v" << v;  // UNKNOWN_TOPIC_ID
+        continue;
+      }
+      EXPECT_EQ(pd.error_code, 0) << "v" << v;
+      EXPECT_EQ(pd.high_watermark, 3) << "v" << v;
+      ASSERT_TRUE(pd.records.has_value());
+      EXPECT_GT(pd.records->size(), 61u) << "v" << v;
+      if (v >= 13) {
+        EXPECT_EQ(r->responses[0].topic_id, id);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sluice::testing

@@ -1,0 +1,553 @@
+// JsonConverter: Connect data <-> JSON. See json_converter.h.
+#include "connect/api/json_converter.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "connect/api/base64.h"
+
+namespace sluice::connect {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kEnvelopeError =
+    "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain "
+    "additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your "
+    "converter configuration.";
+
+std::string At(std::string_view path) {
+  return path.empty() ? std::string() : " for field: \"" + std::string(path) + "\"";
+}
+std::string Child(std::string_view path, std::string_view name) {
+  return path.empty() ? std::string(name) : std::string(path) + "." + std::string(name);
+}
+std::string Index(std::string_view path, size_t i) {
+  return std::string(path) + "[" + std::to_string(i) + "]";
+}
+
+std::string_view JsonTypeName(SchemaType type) {
+  switch (type) {
+    case SchemaType::kInt8:
+      return "int8";
+    case SchemaType::kInt16:
+      return "int16";
+    case SchemaType::kInt32:
+      return "int32";
+    case SchemaType::kInt64:
+      return "int64";
+    case SchemaType::kFloat32:
+      return "float";
+    case SchemaType::kFloat64:
+      return "double";
+    case SchemaType::kBoolean:
+      return "boolean";
+    case SchemaType::kString:
+      return "string";
+    case SchemaType::kBytes:
+      return "bytes";
+    case SchemaType::kArray:
+      return "array";
+    case SchemaType::kMap:
+      return "map";
+    case SchemaType::kStruct:
+      return "struct";
+  }
+  return "";
+}
+
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// Jackson writes a float with Float.toString (shortest digits); so do we, via the shortest float text.
+Json FloatJson(float f) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf) - 1, f);
+  if (ec != std::errc()) return Json(static_cast<double>(f));
+  *end = '\0';
+  return Json(std::strtod(buf, nullptr));
+}
+
+// ---- Connect -> JSON ----
+
+Result<Json> ToJson(const Schema* schema, const Value& v, std::string_view path);
+
+Result<Json> SchemalessToJson(const Value& v, std::string_view path) {
+  switch (v.kind()) {
+    case ValueKind::kNull:
+      return Json(nullptr);
+    case ValueKind::kBool:
+      return Json(v.get<bool>());
+    case ValueKind::kInt8:
+      return Json(v.get<int8_t>());
+    case ValueKind::kInt16:
+      return Json(v.get<int16_t>());
+    case ValueKind::kInt32:
+      return Json(v.get<int32_t>());
+    case ValueKind::kInt64:
+      return Json(v.get<int64_t>());
+    case ValueKind::kFloat32:
+      return FloatJson(v.get<float>());
+    case ValueKind::kFloat64:
+      return Json(v.get<double>());
+    case ValueKind::kString:
+      return Json(v.get<std::string>());
+    case ValueKind::kBytes:
+      return Json(Base64Encode(v.get<Bytes>()));
+    case ValueKind::kArray: {
+      Json out = Json::array();
+      const Array& items = v.get<Array>();
+      for (size_t i = 0; i < items.size(); ++i) {
+        ASSIGN_OR_RETURN(Json item, SchemalessToJson(items[i], Index(path, i)));
+        out.push_back(std::move(item));
+      }
+      return out;
+    }
+    case ValueKind::kMap: {
+      const Map& m = v.get<Map>();
+      bool object_mode = true;
+      for (const MapEntry& e : m) object_mode = object_mode && e.key.kind() == ValueKind::kString;
+      Json out = object_mode ? Json::object() : Json::array();
+      for (const MapEntry& e : m) {
+        ASSIGN_OR_RETURN(Json value, SchemalessToJson(e.value, path));
+        if (object_mode) {
+          out[e.key.get<std::string>()] = std::move(value);
+        } else {
+          ASSIGN_OR_RETURN(Json key, SchemalessToJson(e.key, path));
+          out.push_back(Json::array({std::move(key), std::move(value)}));
+        }
+      }
+      return out;
+    }
+    case ValueKind::kStruct:
+      return Status::InvalidArgument("Mismatching schema: a Struct needs a STRUCT schema" + At(path));
+  }
+  return Status::Internal("unknown value kind");
+}
+
+Result<Json> ToJson(const Schema* schema, const Value& v, std::string_view path) {
+  if (schema == nullptr) return SchemalessToJson(v, path);
+  if (v.is_null()) {
+    if (schema->default_value() != nullptr) return ToJson(schema, *schema->default_value(), path);
+    if (schema->optional()) return Json(nullptr);
+    return Status::InvalidArgument(
+        "Conversion error: null value for field that is required and has no default value" + At(path));
+  }
+  if (!KindMatches(schema->type(), v.kind())) {
+    return Status::InvalidArgument("Invalid type for " + schema->DebugName() + ": " +
+                                   std::string(ValueKindName(v.kind())) + At(path));
+  }
+  switch (schema->type()) {
+    case SchemaType::kBytes:
+      if (schema->name() == kDecimalLogicalName) {
+        Result<int32_t> scale = DecimalScale(*schema);
+        if (!scale.ok()) return Status::InvalidArgument(scale.status().message() + At(path));
+      }
+      return Json(Base64Encode(v.get<Bytes>()));
+    case SchemaType::kArray: {
+      Json out = Json::array();
+      const Array& items = v.get<Array>();
+      for (size_t i = 0; i < items.size(); ++i) {
+        ASSIGN_OR_RETURN(Json item, ToJson(schema->value_schema().get(), items[i], Index(path, i)));
+        out.push_back(std::move(item));
+      }
+      return out;
+    }
+    case SchemaType::kMap: {
+      bool object_mode = schema->key_schema()->type() == SchemaType::kString;
+      Json out = object_mode ? Json::object() : Json::array();
+      for (const MapEntry& e : v.get<Map>()) {
+        ASSIGN_OR_RETURN(Json key, ToJson(schema->key_schema().get(), e.key, path));
+        ASSIGN_OR_RETURN(Json value, ToJson(schema->value_schema().get(), e.value, path));
+        if (object_mode) {
+          if (!key.is_string())
+            return Status::InvalidArgument("Map key must be a non-null string" + At(path));
+          out[key.get_ref<const std::string&>()] = std::move(value);
+        } else {
+          out.push_back(Json::array({std::move(key), std::move(value)}));
+        }
+      }
+      return out;
+    }
+    case SchemaType::kStruct: {
+      const Struct& s = v.get<Struct>();
+      if (!(*s.schema() == *schema)) return Status::InvalidArgument("Mismatching schema." + At(path));
+      Json out = Json::object();
+      for (const Field& f : schema->fields()) {
+        ASSIGN_OR_RETURN(Json fv,
+                         ToJson(f.schema.get(), s.GetAt(static_cast<size_t>(f.index)), Child(path, f.name)));
+        out[f.name] = std::move(fv);
+      }
+      return out;
+    }
+    default:
+      return SchemalessToJson(v, path);
+  }
+}
+
+Result<Json> SchemaToJson(const Schema& schema) {
+  Json j = Json::object();
+  j["type"] = JsonTypeName(schema.type());
+  switch (schema.type()) {
+    case SchemaType::kStruct: {
+      Json fields = Json::array();
+      for (const Field& f : schema.fields()) {
+        ASSIGN_OR_RETURN(Json fj, SchemaToJson(*f.schema));
+        fj["field"] = f.name;
+        fields.push_back(std::move(fj));
+      }
+      j["fields"] = std::move(fields);
+      break;
+    }
+    case SchemaType::kArray: {
+      ASSIGN_OR_RETURN(j["items"], SchemaToJson(*schema.value_schema()));
+      break;
+    }
+    case SchemaType::kMap: {
+      ASSIGN_OR_RETURN(j["keys"], SchemaToJson(*schema.key_schema()));
+      ASSIGN_OR_RETURN(j["values"], SchemaToJson(*schema.value_schema()));
+      break;
+    }
+    default:
+      break;
+  }
+  j["optional"] = schema.optional();
+  if (schema.name()) j["name"] = *schema.name();
+  if (schema.version()) j["version"] = *schema.version();
+  if (schema.doc()) j["doc"] = *schema.doc();
+  if (!schema.parameters().empty()) {
+    Json params = Json::object();
+    for (const auto& [k, v] : schema.parameters()) params[k] = v;
+    j["parameters"] = std::move(params);
+  }
+  if (schema.default_value() != nullptr) {
+    ASSIGN_OR_RETURN(j["default"], ToJson(&schema, *schema.default_value(), "default"));
+  }
+  return j;
+}
+
+// ---- JSON -> Connect ----
+
+Result<Value> SchemalessFromJson(const Json& j) {
+  if (j.is_null()) return Value();
+  if (const auto* b = j.get_ptr<const Json::boolean_t*>()) return Value(*b);
+  if (const auto* i = j.get_ptr<const Json::number_integer_t*>()) return Value(int64_t{*i});
+  if (const auto* u = j.get_ptr<const Json::number_unsigned_t*>()) {
+    if (*u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return Status::InvalidArgument("Integer " + std::to_string(*u) + " does not fit in INT64");
+    }
+    return Value(static_cast<int64_t>(*u));
+  }
+  if (const auto* d = j.get_ptr<const Json::number_float_t*>()) return Value(double{*d});
+  if (const auto* s = j.get_ptr<const Json::string_t*>()) return Value(*s);
+  if (j.is_array()) {
+    Array out;
+    for (const Json& item : j) {
+      ASSIGN_OR_RETURN(Value v, SchemalessFromJson(item));
+      out.push_back(std::move(v));
+    }
+    return Value(std::move(out));
+  }
+  if (j.is_object()) {
+    Map out;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      ASSIGN_OR_RETURN(Value v, SchemalessFromJson(it.value()));
+      out.push_back(MapEntry{Value(it.key()), std::move(v)});
+    }
+    return Value(std::move(out));
+  }
+  return Status::InvalidArgument("Unsupported JSON value: " + std::string(j.type_name()));
+}
+
+Status Mismatch(const Schema& schema, const Json& j, std::string_view path) {
+  return Status::InvalidArgument("Invalid JSON " + std::string(j.type_name()) + " for schema type " +
+                                 schema.DebugName() + At(path));
+}
+
+Result<int64_t> JsonInteger(const Schema& schema, const Json& j, int64_t min, int64_t max,
+                            std::string_view path) {
+  int64_t n = 0;
+  if (const auto* i = j.get_ptr<const Json::number_integer_t*>()) {
+    n = *i;
+  } else if (const auto* u = j.get_ptr<const Json::number_unsigned_t*>()) {
+    if (*u > static_cast<uint64_t>(max))
+      return Status::OutOfRange("Integer out of range for " + schema.DebugName() + At(path));
+    n = static_cast<int64_t>(*u);
+  } else {
+    return Mismatch(schema, j, path);
+  }
+  if (n < min || n > max)
+    return Status::OutOfRange("Integer out of range for " + schema.DebugName() + At(path));
+  return n;
+}
+
+Result<Value> FromJson(const SchemaPtr& schema, const Json& j, std::string_view path) {
+  if (!schema) return SchemalessFromJson(j);
+  if (j.is_null()) {
+    if (schema->default_value() != nullptr) return *schema->default_value();
+    if (schema->optional()) return Value();
+    return Status::InvalidArgument("Invalid null value for required " +
+                                   std::string(SchemaTypeName(schema->type())) + " field" + At(path));
+  }
+  switch (schema->type()) {
+    case SchemaType::kInt8: {
+      ASSIGN_OR_RETURN(int64_t n, JsonInteger(*schema, j, INT8_MIN, INT8_MAX, path));
+      return Value(static_cast<int8_t>(n));
+    }
+    case SchemaType::kInt16: {
+      ASSIGN_OR_RETURN(int64_t n, JsonInteger(*schema, j, INT16_MIN, INT16_MAX, path));
+      return Value(static_cast<int16_t>(n));
+    }
+    case SchemaType::kInt32: {
+      ASSIGN_OR_RETURN(int64_t n, JsonInteger(*schema, j, INT32_MIN, INT32_MAX, path));
+      return Value(static_cast<int32_t>(n));
+    }
+    case SchemaType::kInt64: {
+      ASSIGN_OR_RETURN(int64_t n, JsonInteger(*schema, j, INT64_MIN, INT64_MAX, path));
+      return Value(n);
+    }
+    case SchemaType::kFloat32:
+    case SchemaType::kFloat64: {
+      if (!j.is_number()) return Mismatch(*schema, j, path);
+      double d = 0;
+      if (const auto* f = j.get_ptr<const Json::number_float_t*>()) {
+        d = *f;
+      } else if (const auto* i = j.get_ptr<const Json::number_integer_t*>()) {
+        d = static_cast<double>(*i);
+      } else {
+        d = static_cast<double>(*j.get_ptr<const Json::number_unsigned_t*>());
+      }
+      if (schema->type() == SchemaType::kFloat32) return Value(static_cast<float>(d));
+      return Value(d);
+    }
+    case SchemaType::kBoolean:
+      if (!j.is_boolean()) return Mismatch(*schema, j, path);
+      return Value(j.get_ref<const Json::boolean_t&>());
+    case SchemaType::kString:
+      if (!j.is_string()) return Mismatch(*schema, j, path);
+      return Value(j.get_ref<const std::string&>());
+    case SchemaType::kBytes: {
+      if (schema->name() == kDecimalLogicalName) {
+        Result<int32_t> scale = DecimalScale(*schema);
+        if (!scale.ok()) return Status::InvalidArgument(scale.status().message() + At(path));
+        if (j.is_number()) {
+          return Status::Unsupported("Decimal as a JSON number (decimal.format=NUMERIC) is not supported" +
+                                     At(path));
+        }
+      }
+      if (!j.is_string()) return Mismatch(*schema, j, path);
+      std::optional<Bytes> bytes = Base64Decode(j.get_ref<const std::string&>());
+      if (!bytes) return Status::InvalidArgument("Invalid bytes field (not base64)" + At(path));
+      return Value(std::move(*bytes));
+    }
+    case SchemaType::kArray: {
+      if (!j.is_array()) return Mismatch(*schema, j, path);
+      Array out;
+      for (size_t i = 0; i < j.size(); ++i) {
+        ASSIGN_OR_RETURN(Value v, FromJson(schema->value_schema(), j[i], Index(path, i)));
+        out.push_back(std::move(v));
+      }
+      return Value(std::move(out));
+    }
+    case SchemaType::kMap: {
+      Map out;
+      if (schema->key_schema()->type() == SchemaType::kString) {
+        if (!j.is_object()) return Mismatch(*schema, j, path);
+        for (auto it = j.begin(); it != j.end(); ++it) {
+          ASSIGN_OR_RETURN(Value v, FromJson(schema->value_schema(), it.value(), Child(path, it.key())));
+          out.push_back(MapEntry{Value(it.key()), std::move(v)});
+        }
+        return Value(std::move(out));
+      }
+      if (!j.is_array()) {
+        return Status::InvalidArgument(
+            "Maps with non-string fields should be encoded as JSON array of tuples, but found " +
+            std::string(j.type_name()) + At(path));
+      }
+      for (const Json& entry : j) {
+        if (!entry.is_array() || entry.size() != 2) {
+          return Status::InvalidArgument("Found invalid map entry, expected an array of length 2" + At(path));
+        }
+        ASSIGN_OR_RETURN(Value k, FromJson(schema->key_schema(), entry[0], path));
+        ASSIGN_OR_RETURN(Value v, FromJson(schema->value_schema(), entry[1], path));
+        out.push_back(MapEntry{std::move(k), std::move(v)});
+      }
+      return Value(std::move(out));
+    }
+    case SchemaType::kStruct: {
+      if (!j.is_object()) {
+        return Status::InvalidArgument("Structs should be encoded as JSON objects, found " +
+                                       std::string(j.type_name()) + At(path));
+      }
+      Struct s(schema);
+      for (const Field& f : schema->fields()) {
+        auto it = j.find(f.name);
+        static const Json kNull;
+        ASSIGN_OR_RETURN(Value v, FromJson(f.schema, it == j.end() ? kNull : *it, Child(path, f.name)));
+        RETURN_IF_ERROR(s.Put(f.name, std::move(v)).WithContext(Child(path, f.name)));
+      }
+      return Value(std::move(s));
+    }
+  }
+  return Status::Internal("unknown schema type");
+}
+
+Result<SchemaPtr> SchemaFromJson(const Json& j, std::string_view path) {
+  if (!j.is_object()) return Status::InvalidArgument("Schema must be a JSON object" + At(path));
+  auto type_it = j.find("type");
+  if (type_it == j.end() || !type_it->is_string()) {
+    return Status::InvalidArgument("Schema must contain 'type' field" + At(path));
+  }
+  const std::string& type = type_it->get_ref<const std::string&>();
+  auto child = [&](const char* key, const char* missing) -> Result<SchemaPtr> {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return Status::InvalidArgument(std::string(missing) + At(path));
+    return SchemaFromJson(*it, path);
+  };
+  std::optional<SchemaBuilder> b;
+  static const std::pair<const char*, SchemaType> kPrimitives[] = {
+      {"int8", SchemaType::kInt8},       {"int16", SchemaType::kInt16},   {"int32", SchemaType::kInt32},
+      {"int64", SchemaType::kInt64},     {"float", SchemaType::kFloat32}, {"double", SchemaType::kFloat64},
+      {"boolean", SchemaType::kBoolean}, {"string", SchemaType::kString}, {"bytes", SchemaType::kBytes}};
+  for (const auto& [n, t] : kPrimitives) {
+    if (type == n) b.emplace(t);
+  }
+  if (type == "array") {
+    ASSIGN_OR_RETURN(SchemaPtr items, child("items", "Array schema did not specify the element type"));
+    b.emplace(SchemaBuilder::Array(std::move(items)));
+  } else if (type == "map") {
+    ASSIGN_OR_RETURN(SchemaPtr keys, child("keys", "Map schema did not specify the key type"));
+    ASSIGN_OR_RETURN(SchemaPtr values, child("values", "Map schema did not specify the value type"));
+    b.emplace(SchemaBuilder::Map(std::move(keys), std::move(values)));
+  } else if (type == "struct") {
+    b.emplace(SchemaBuilder::Struct());
+    auto fields = j.find("fields");
+    if (fields == j.end() || !fields->is_array()) {
+      return Status::InvalidArgument("Struct schema's \"fields\" argument is not an array." + At(path));
+    }
+    for (const Json& f : *fields) {
+      auto name = f.is_object() ? f.find("field") : f.end();
+      if (!f.is_object() || name == f.end() || !name->is_string()) {
+        return Status::InvalidArgument("Struct schema's field name not specified properly" + At(path));
+      }
+      const std::string& fname = name->get_ref<const std::string&>();
+      ASSIGN_OR_RETURN(SchemaPtr fs, SchemaFromJson(f, Child(path, fname)));
+      b->Field(fname, std::move(fs));
+    }
+  }
+  if (!b) return Status::InvalidArgument("Unknown schema type: " + type + At(path));
+  if (auto it = j.find("optional"); it != j.end() && it->is_boolean() && it->get<bool>()) b->Optional();
+  if (auto it = j.find("name"); it != j.end() && !it->is_null()) {
+    if (!it->is_string()) return Status::InvalidArgument("Schema name must be a string" + At(path));
+    b->Name(it->get<std::string>());
+  }
+  if (auto it = j.find("version"); it != j.end() && !it->is_null()) {
+    const auto* v = it->get_ptr<const Json::number_integer_t*>();
+    const auto* u = it->get_ptr<const Json::number_unsigned_t*>();
+    if (v != nullptr && *v >= INT32_MIN && *v <= INT32_MAX) {
+      b->Version(static_cast<int32_t>(*v));
+    } else if (u != nullptr && *u <= INT32_MAX) {
+      b->Version(static_cast<int32_t>(*u));
+    } else {
+      return Status::InvalidArgument("Schema version must be an integer" + At(path));
+    }
+  }
+  if (auto it = j.find("doc"); it != j.end() && it->is_string()) b->Doc(it->get<std::string>());
+  if (auto it = j.find("parameters"); it != j.end() && !it->is_null()) {
+    if (!it->is_object())
+      return Status::InvalidArgument("Schema parameters must be a JSON object" + At(path));
+    for (auto p = it->begin(); p != it->end(); ++p) {
+      if (!p.value().is_string())
+        return Status::InvalidArgument("Schema parameter values must be strings" + At(path));
+      b->Parameter(p.key(), p.value().get<std::string>());
+    }
+  }
+  if (auto it = j.find("default"); it != j.end() && !it->is_null()) {
+    ASSIGN_OR_RETURN(SchemaPtr without_default, b->TryBuild());
+    ASSIGN_OR_RETURN(Value def, FromJson(without_default, *it, Child(path, "default")));
+    b->DefaultValue(def);
+  }
+  return b->TryBuild();
+}
+
+// Records where a parse failed; everything else is accepted.
+class ErrorSax : public nlohmann::json_sax<Json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
+    position_ = position;
+    message_ = ex.what();
+    return false;
+  }
+  std::size_t position_ = 0;
+  std::string message_;
+};
+
+Result<Json> ParseJson(std::string_view text) {
+  Json j = Json::parse(text, nullptr, false);
+  if (!j.is_discarded()) return j;
+  ErrorSax sax;
+  Json::sax_parse(text, &sax);
+  return Status::InvalidArgument(
+      "Converting byte[] to Kafka Connect data failed due to serialization error at byte " +
+      std::to_string(sax.position_) + ": " + sax.message_);
+}
+
+}  // namespace
+
+Result<std::string> JsonConverter::FromConnectData(const Schema* schema, const Value& value) const {
+  if (schema == nullptr && value.is_null()) return std::string("null");
+  ASSIGN_OR_RETURN(Json payload, ToJson(schema, value, ""));
+  if (!config_.schemas_enable) return Dump(payload);
+  Json envelope = Json::object();
+  if (schema != nullptr) {
+    ASSIGN_OR_RETURN(envelope["schema"], SchemaToJson(*schema));
+  } else {
+    envelope["schema"] = nullptr;
+  }
+  envelope["payload"] = std::move(payload);
+  return Dump(envelope);
+}
+
+Result<SchemaAndValue> JsonConverter::ToConnectData(std::string_view json) const {
+  if (json.empty()) return SchemaAndValue{};
+  ASSIGN_OR_RETURN(Json j, ParseJson(json));
+  if (j.is_null()) return SchemaAndValue{};
+  if (!config_.schemas_enable) {
+    ASSIGN_OR_RETURN(Value v, SchemalessFromJson(j));
+    return SchemaAndValue{nullptr, std::move(v)};
+  }
+  if (!j.is_object() || j.size() != 2 || !j.contains("schema") || !j.contains("payload")) {
+    return Status::InvalidArgument(kEnvelopeError);
+  }
+  SchemaPtr schema;
+  if (!j["schema"].is_null()) {
+    ASSIGN_OR_RETURN(schema, SchemaFromJson(j["schema"], ""));
+  }
+  ASSIGN_OR_RETURN(Value v, FromJson(schema, j["payload"], ""));
+  return SchemaAndValue{std::move(schema), std::move(v)};
+}
+
+Result<std::string> JsonConverter::SchemaToJsonText(const Schema& schema) {
+  ASSIGN_OR_RETURN(Json j, SchemaToJson(schema));
+  return Dump(j);
+}
+
+Result<SchemaPtr> JsonConverter::SchemaFromJsonText(std::string_view json) {
+  ASSIGN_OR_RETURN(Json j, ParseJson(json));
+  return SchemaFromJson(j, "");
+}
+
+}  // namespace sluice::connect

@@ -7,5 +7,7 @@
 namespace sluice::cli {
 
 int RunBroker(std::span<char*> args);
+int RunConnectDistributed(std::span<char*> args);
+int RunConnectStandalone(std::span<char*> args);
 
 }  // namespace sluice::cli

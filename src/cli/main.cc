@@ -31,6 +31,12 @@ int RunHelp(std::span<char*>);
 constexpr Command kCommands[] = {
     {"broker", "kafka-server-start", "run the Kafka-compatible broker: broker server.properties",
      sluice::cli::RunBroker},
+    {"connect-distributed", "connect-distributed",
+     "run a Kafka Connect worker of a cluster: connect-distributed worker.properties",
+     sluice::cli::RunConnectDistributed},
+    {"connect-standalone", "connect-standalone",
+     "run a standalone Kafka Connect worker: connect-standalone worker.properties [connector.properties]...",
+     sluice::cli::RunConnectStandalone},
     {"version", "", "print the version", RunVersion},
     {"help", "", "list the commands", RunHelp},
 };

@@ -1,7 +1,11 @@
-// Tests for JsonConverter: exact Kafka output, round trips with and without schemas, and errors.
+// Tests for JsonConverter: exact Kafka output, round trips with and without schemas, errors, Java number
+// text and decimal.format=NUMERIC. Golden output per type: tests/connect/converters.
 #include "connect/api/json_converter.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 
 namespace sluice::connect {
 namespace {
@@ -182,6 +186,115 @@ TEST(JsonConverterTest, MismatchNamesField) {
   EXPECT_NE(w.status().message().find("\"amount\""), std::string::npos) << w.status().message();
   auto wrong_type = conv.FromConnectData(Schema::Int32().get(), Value("x"));
   EXPECT_FALSE(wrong_type.ok());
+}
+
+TEST(JsonConverterTest, JavaNumberText) {
+  // Double.toString / Float.toString (JDK 19+ javadoc): shortest digits that read back, at least one
+  // fraction digit, plain for 1e-3 <= |v| < 1e7; a one-digit result may take a closer second digit.
+  EXPECT_EQ(JavaDoubleToString(0.0), "0.0");
+  EXPECT_EQ(JavaDoubleToString(-0.0), "-0.0");
+  EXPECT_EQ(JavaDoubleToString(100.0), "100.0");
+  EXPECT_EQ(JavaDoubleToString(9999999.0), "9999999.0");
+  EXPECT_EQ(JavaDoubleToString(1e7), "1.0E7");
+  EXPECT_EQ(JavaDoubleToString(0.001), "0.001");
+  EXPECT_EQ(JavaDoubleToString(-1.5e-4), "-1.5E-4");
+  EXPECT_EQ(JavaDoubleToString(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(JavaDoubleToString(std::numeric_limits<double>::denorm_min()), "4.9E-324");
+  EXPECT_EQ(JavaDoubleToString(std::numeric_limits<double>::max()), "1.7976931348623157E308");
+  EXPECT_EQ(JavaDoubleToString(std::numeric_limits<double>::infinity()), "Infinity");
+  EXPECT_EQ(JavaFloatToString(1.1f), "1.1");
+  EXPECT_EQ(JavaFloatToString(std::numeric_limits<float>::max()), "3.4028235E38");
+  EXPECT_EQ(JavaFloatToString(std::numeric_limits<float>::denorm_min()), "1.4E-45");
+}
+
+TEST(JsonConverterTest, DecimalText) {
+  // BigDecimal.toString javadoc examples: [unscaled, scale] -> text.
+  auto text = [](int64_t unscaled, int32_t scale) {
+    return *DecimalToString(EncodeDecimalUnscaled(unscaled), scale);
+  };
+  EXPECT_EQ(text(123, 0), "123");
+  EXPECT_EQ(text(-123, 0), "-123");
+  EXPECT_EQ(text(123, -1), "1.23E+3");
+  EXPECT_EQ(text(123, -3), "1.23E+5");
+  EXPECT_EQ(text(123, 1), "12.3");
+  EXPECT_EQ(text(123, 5), "0.00123");
+  EXPECT_EQ(text(123, 10), "1.23E-8");
+  EXPECT_EQ(text(-123, 12), "-1.23E-10");
+  EXPECT_EQ(text(0, 2), "0.00");
+  EXPECT_EQ(text(0, 8), "0E-8");
+  // Beyond 64 bits and back.
+  auto big = DecimalFromString("-123456789012345678901234567890.12", 2);
+  ASSERT_TRUE(big.ok()) << big.status().ToString();
+  EXPECT_EQ(*DecimalToString(*big, 2), "-123456789012345678901234567890.12");
+  EXPECT_EQ(*DecimalFromString("1.5E+2", 0), EncodeDecimalUnscaled(150));
+  EXPECT_EQ(*DecimalFromString("-128", 0), EncodeDecimalUnscaled(-128));
+  EXPECT_EQ(*DecimalFromString("255", 0), EncodeDecimalUnscaled(255));
+  EXPECT_EQ(*DecimalFromString("1.50", 1), EncodeDecimalUnscaled(15));  // trailing zeros may go
+  EXPECT_EQ(*DecimalFromString("-0.00", 2), EncodeDecimalUnscaled(0));
+  EXPECT_FALSE(DecimalFromString("1.55", 1).ok());  // no rounding
+  EXPECT_FALSE(DecimalFromString("1.2.3", 1).ok());
+  EXPECT_FALSE(DecimalFromString("abc", 1).ok());
+  EXPECT_FALSE(DecimalToString(Bytes{}, 0).ok());
+}
+
+TEST(JsonConverterTest, NumericDecimalAndNullReplacement) {
+  JsonConverter numeric(
+      JsonConverterConfig{.schemas_enable = false, .decimal_format = DecimalFormat::kNumeric});
+  SchemaPtr big_scale = DecimalSchema(20);
+  Bytes unscaled = *DecimalFromString("12345678901234567890.12345678901234567890", 20);
+  EXPECT_EQ(*numeric.FromConnectData(big_scale.get(), unscaled), "12345678901234567890.12345678901234567890");
+  JsonConverter conv;
+  std::string schema_json = *JsonConverter::SchemaToJsonText(*big_scale);
+  auto back = conv.ToConnectData(R"({"schema":)" + schema_json +
+                                 R"(,"payload":12345678901234567890.12345678901234567890})");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->value, Value(unscaled));
+  auto too_precise =
+      conv.ToConnectData(R"({"schema":{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal",)"
+                         R"("parameters":{"scale":"1"}},"payload":1.25})");
+  EXPECT_FALSE(too_precise.ok());
+  // replace.null.with.default=false keeps nulls both ways.
+  JsonConverter keep_null(JsonConverterConfig{.replace_null_with_default = false});
+  auto v =
+      keep_null.ToConnectData(R"({"schema":{"type":"int32","optional":true,"default":7},"payload":null})");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_TRUE(v->value.is_null());
+  auto required = keep_null.ToConnectData(R"({"schema":{"type":"int32","default":7},"payload":null})");
+  EXPECT_FALSE(required.ok());
+}
+
+TEST(JsonConverterTest, FloatsReadBack) {
+  JsonConverter conv(JsonConverterConfig{.schemas_enable = false});
+  JsonConverter with_schema;
+  for (double d : {0.1, 1e20, -2.5e-300, 4.9e-324}) {
+    auto back = with_schema.ToConnectData(*with_schema.FromConnectData(Schema::Float64().get(), d));
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(back->value, Value(d));
+  }
+  // Beyond the float range: Java's floatValue gives infinity or zero.
+  EXPECT_EQ(with_schema.ToConnectData(R"({"schema":{"type":"float"},"payload":1e39})")->value,
+            Value(std::numeric_limits<float>::infinity()));
+  EXPECT_EQ(
+      with_schema
+          .ToConnectData(
+              R"({"schema":{"type":"float"},"payload":-0.00000000000000000000000000000000000000000000000001})")
+          ->value,
+      Value(-0.0f));
+  auto nan = with_schema.ToConnectData(*with_schema.FromConnectData(Schema::Float32().get(), std::nanf("")));
+  ASSERT_TRUE(nan.ok()) << nan.status().ToString();
+  EXPECT_TRUE(std::isnan(nan->value.get<float>()));
+  // Schemaless numbers: integers are INT64, others FLOAT64. Numbers beyond the double range are a parse
+  // error (Jackson would read them as BigDecimal).
+  EXPECT_EQ(conv.ToConnectData("[1, 2.5]")->value, Value(Array{int64_t{1}, 2.5}));
+  EXPECT_FALSE(conv.ToConnectData("1e400").ok());
+}
+
+TEST(JsonConverterTest, BadUtf8AndDeepNesting) {
+  JsonConverter conv(JsonConverterConfig{.schemas_enable = false});
+  EXPECT_EQ(*conv.FromConnectData(nullptr, std::string("a\xff\xc3")), "\"a\xef\xbf\xbd\xef\xbf\xbd\"");
+  auto deep = conv.ToConnectData(std::string(5000, '[') + std::string(5000, ']'));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.status().message().find("nested deeper"), std::string::npos) << deep.status().message();
 }
 
 }  // namespace

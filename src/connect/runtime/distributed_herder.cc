@@ -1,0 +1,616 @@
+// DistributedHerder: see distributed_herder.h.
+#include "connect/runtime/distributed_herder.h"
+
+#include <algorithm>
+
+#include "base/logging.h"
+#include "connect/runtime/offsets_api.h"
+
+namespace sluice::connect {
+namespace {
+
+using distributed::ConnectAssignment;
+using distributed::WorkerMetadata;
+
+constexpr int kStoreTimeoutMs = 30000;
+constexpr auto kRequestTimeout = std::chrono::seconds(90);
+
+ClientOptions Options(const WorkerConfig& w, const ConfigMap& overrides, std::string client_id) {
+  ClientOptions o;
+  o.bootstrap_servers = w.bootstrap_servers;
+  o.client_id = std::move(client_id);
+  o.overrides = overrides;
+  return o;
+}
+
+std::vector<std::string> SplitServers(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    std::string s = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!s.empty()) out.push_back(s);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+class DistributedHerder::Context : public ConnectorContext {
+ public:
+  Context(DistributedHerder* herder, std::string name) : herder_(herder), name_(std::move(name)) {}
+  void RequestTaskReconfiguration() override {
+    std::lock_guard<std::mutex> lock(herder_->mu_);
+    herder_->requests_.push_back([h = herder_, n = name_] {
+      if (h->OwnsConnector(n)) h->ReconfigureTasks(n);
+    });
+    herder_->cv_.notify_all();
+  }
+  void RaiseError(const Status& error) override { herder_->OnConnectorState(name_, "FAILED", error); }
+
+ private:
+  DistributedHerder* herder_;
+  std::string name_;
+};
+
+DistributedHerder::DistributedHerder(const WorkerConfig& config, const PluginRegistry& plugins)
+    : HerderBase(config, plugins,
+                 std::make_unique<KafkaOffsetStore>(
+                     Options(config, config.producer_props, "connect-offsets-producer"),
+                     Options(config, config.consumer_props, "connect-offsets-consumer"),
+                     NewTopicSpec{config.offset_storage_topic, config.offset_storage_partitions,
+                                  config.offset_storage_replication_factor, {{"cleanup.policy", "compact"}}}),
+                 std::make_unique<KafkaStatusStore>(
+                     Options(config, config.producer_props, "connect-status-producer"),
+                     Options(config, config.consumer_props, "connect-status-consumer"),
+                     NewTopicSpec{config.status_storage_topic, config.status_storage_partitions,
+                                  config.status_storage_replication_factor, {{"cleanup.policy", "compact"}}})) {
+  config_store_ = std::make_unique<KafkaConfigStore>(
+      Options(config, config.producer_props, "connect-configs-producer"),
+      Options(config, config.consumer_props, "connect-configs-consumer"),
+      NewTopicSpec{config.config_storage_topic, 1, config.config_storage_replication_factor, {{"cleanup.policy", "compact"}}},
+      [this](const ConfigEvent& e) {
+        std::lock_guard<std::mutex> lock(mu_);
+        events_.push_back(e);
+        cv_.notify_all();
+      });
+  kafka::client::GroupMemberConfig gm;
+  gm.bootstrap_servers = SplitServers(config.bootstrap_servers);
+  gm.group_id = config.group_id;
+  gm.protocol_type = std::string(distributed::kConnectProtocolType);
+  gm.client_id = config.client_id_prefix;
+  gm.session_timeout_ms = config.session_timeout_ms;
+  gm.rebalance_timeout_ms = config.rebalance_timeout_ms;
+  gm.heartbeat_interval_ms = config.heartbeat_interval_ms;
+  gm.on_rebalance_needed = [this] {
+    std::lock_guard<std::mutex> lock(mu_);
+    cv_.notify_all();
+  };
+  member_ = std::make_unique<kafka::client::GroupMember>(std::move(gm));
+}
+
+DistributedHerder::~DistributedHerder() { Stop(); }
+
+Status DistributedHerder::Start() {
+  RETURN_IF_ERROR(config_store_->Start(kStoreTimeoutMs).WithContext("config topic " + config_.config_storage_topic));
+  RETURN_IF_ERROR(offsets_->Start(kStoreTimeoutMs).WithContext("offset topic " + config_.offset_storage_topic));
+  RETURN_IF_ERROR(status_->Start(kStoreTimeoutMs).WithContext("status topic " + config_.status_storage_topic));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.clear();  // history read at start-up is not news
+  }
+  ClientOptions o = Options(config_, config_.admin_props, "connect-admin");
+  if (Result<KafkaHandle> admin = NewProducer(o); admin.ok()) {
+    if (Result<std::string> id = ClusterId(admin->get(), 10000); id.ok()) cluster_id_ = *id;
+  }
+  thread_ = std::thread([this] { Run(); });
+  return Status::OK();
+}
+
+void DistributedHerder::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_ && !thread_.joinable()) return;
+    stop_ = true;
+    cv_.notify_all();
+  }
+  member_->Wakeup();
+  if (thread_.joinable()) thread_.join();
+  worker_->StopAll();
+  (void)member_->Leave();
+  status_->Flush(5000);
+  config_store_->Stop();
+  offsets_->Stop();
+  status_->Stop();
+}
+
+void DistributedHerder::Run() {
+  while (true) {
+    std::deque<ConfigEvent> events;
+    std::deque<std::function<void()>> requests;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(200), [&] {
+        return stop_ || !events_.empty() || !requests_.empty() || need_rejoin_ || member_->RebalanceNeeded();
+      });
+      if (stop_) break;
+      events.swap(events_);
+      requests.swap(requests_);
+    }
+    for (const ConfigEvent& e : events) HandleEvent(e);
+    if (need_rejoin_ || member_->RebalanceNeeded()) {
+      Status s = Rebalance();
+      if (!s.ok()) {
+        if (s.code() == Status::Code::kAborted) break;
+        LOG_WARN("rebalance failed, retrying: {}", s.ToString());
+        need_rejoin_ = true;
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; });
+      }
+    }
+    for (auto& r : requests) r();
+  }
+  // Fail queued requests.
+  std::deque<std::function<void()>> requests;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    requests.swap(requests_);
+  }
+  for (auto& r : requests) r();
+}
+
+Status DistributedHerder::Rebalance() {
+  worker_->StopAll();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    is_leader_ = false;
+  }
+  while (true) {
+    ClusterConfigState snap = config_store_->Snapshot();
+    WorkerMetadata meta;
+    meta.url = config_.AdvertisedUrl();
+    meta.config_offset = snap.offset;
+    ASSIGN_OR_RETURN(auto protocols, distributed::WorkerProtocols(meta, distributed::ConnectProtocolCompatibility::kEager));
+    Result<kafka::client::JoinResult> joined = member_->Join(
+        protocols, [this](const std::string& p, const std::vector<kafka::client::GroupMemberMetadata>& m) { return Assign(p, m); },
+        std::chrono::milliseconds(config_.rebalance_timeout_ms));
+    if (!joined.ok()) return joined.status();
+    ASSIGN_OR_RETURN(ConnectAssignment a, distributed::DecodeAssignment(joined->assignment));
+    if (a.error != distributed::kAssignmentNoError) {
+      LOG_INFO("assignment failed (config offset mismatch); reading the config topic and rejoining");
+      RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
+      continue;
+    }
+    if (config_store_->Snapshot().offset < a.config_offset) RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
+    generation_ = joined->generation_id;
+    assignment_ = std::move(a);
+    assigned_snapshot_ = config_store_->Snapshot();
+    need_rejoin_ = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      is_leader_ = joined->is_leader;
+      leader_url_ = assignment_.leader_url;
+      ready_ = true;
+    }
+    LOG_INFO("joined group {} generation {} as {}{}: {} connector(s), {} task(s)", config_.group_id, joined->generation_id,
+             joined->member_id, joined->is_leader ? " (leader)" : "", assignment_.connectors.size(), assignment_.tasks.size());
+    StartAssigned();
+    return Status::OK();
+  }
+}
+
+Result<std::map<std::string, std::vector<uint8_t>>> DistributedHerder::Assign(
+    const std::string& /*protocol*/, const std::vector<kafka::client::GroupMemberMetadata>& members) {
+  RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
+  ClusterConfigState snap = config_store_->Snapshot();
+  std::vector<std::string> ids;
+  std::map<std::string, WorkerMetadata> metas;
+  for (const auto& m : members) {
+    ids.push_back(m.member_id);
+    Result<WorkerMetadata> md = distributed::DecodeWorkerMetadata(m.metadata);
+    metas[m.member_id] = md.ok() ? *md : WorkerMetadata{};
+  }
+  std::sort(ids.begin(), ids.end());
+  std::map<std::string, ConnectAssignment> out;
+  std::string me = member_->member_id();
+  for (const auto& id : ids) {
+    ConnectAssignment& a = out[id];
+    a.leader = me;
+    a.leader_url = config_.AdvertisedUrl();
+    a.config_offset = snap.offset;
+  }
+  // Round-robin connectors, then tasks, continuing the rotation so that work spreads evenly.
+  size_t next = 0;
+  for (const auto& [name, cfg] : snap.connectors) {
+    out[ids[next++ % ids.size()]].connectors.push_back(name);
+  }
+  for (const auto& [name, tasks] : snap.tasks) {
+    if (snap.connectors.count(name) == 0) continue;
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      out[ids[next++ % ids.size()]].tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
+    }
+  }
+  std::map<std::string, std::vector<uint8_t>> bytes;
+  for (const auto& [id, a] : out) {
+    ASSIGN_OR_RETURN(bytes[id], distributed::EncodeAssignment(a));
+  }
+  return bytes;
+}
+
+void DistributedHerder::StartAssigned() {
+  const ClusterConfigState& snap = assigned_snapshot_;
+  for (const std::string& name : assignment_.connectors) {
+    auto it = snap.connectors.find(name);
+    if (it == snap.connectors.end()) continue;
+    auto& ctx = contexts_[name];
+    if (!ctx) ctx = std::make_unique<Context>(this, name);
+    TargetState state = snap.StateOf(name);
+    Status s = worker_->StartConnector(name, it->second, state, ctx.get());
+    if (!s.ok()) {
+      LOG_WARN("connector {} failed to start: {}", name, s.ToString());
+      continue;
+    }
+    if (state != TargetState::kStopped) ReconfigureTasks(name);
+  }
+  for (const ConnectorTaskId& id : assignment_.tasks) {
+    auto c = snap.connectors.find(id.connector);
+    auto t = snap.tasks.find(id.connector);
+    if (c == snap.connectors.end() || t == snap.tasks.end() || id.task >= static_cast<int32_t>(t->second.size())) continue;
+    Status s = worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)], snap.StateOf(id.connector));
+    if (!s.ok()) LOG_WARN("task {}-{} failed to start: {}", id.connector, id.task, s.ToString());
+  }
+}
+
+void DistributedHerder::ReconfigureTasks(const std::string& name) {
+  ClusterConfigState snap = config_store_->Snapshot();
+  if (snap.StateOf(name) == TargetState::kStopped) return;
+  Result<std::vector<ConfigMap>> tasks = worker_->ConnectorTaskConfigs(name);
+  if (!tasks.ok()) {
+    OnConnectorState(name, "FAILED", tasks.status());
+    return;
+  }
+  auto cur = snap.tasks.find(name);
+  if (cur != snap.tasks.end() && cur->second == *tasks) return;
+  LOG_INFO("connector {}: writing {} task config(s)", name, tasks->size());
+  Status s = config_store_->PutTaskConfigs(name, *tasks);
+  if (!s.ok()) LOG_WARN("connector {}: cannot write task configs: {}", name, s.ToString());
+}
+
+bool DistributedHerder::OwnsConnector(const std::string& name) const {
+  return std::find(assignment_.connectors.begin(), assignment_.connectors.end(), name) != assignment_.connectors.end();
+}
+
+bool DistributedHerder::OwnsTask(const ConnectorTaskId& id) const {
+  return std::find(assignment_.tasks.begin(), assignment_.tasks.end(), id) != assignment_.tasks.end();
+}
+
+void DistributedHerder::HandleEvent(const ConfigEvent& e) {
+  ClusterConfigState snap = config_store_->Snapshot();
+  switch (e.kind) {
+    case ConfigEvent::Kind::kConnectorConfig:
+      if (assigned_snapshot_.connectors.count(e.connector) == 0) {
+        need_rejoin_ = true;  // a new connector needs an owner
+      } else if (OwnsConnector(e.connector) && snap.connectors.count(e.connector) > 0) {
+        worker_->StopConnector(e.connector);
+        auto& ctx = contexts_[e.connector];
+        if (!ctx) ctx = std::make_unique<Context>(this, e.connector);
+        TargetState state = snap.StateOf(e.connector);
+        if (worker_->StartConnector(e.connector, snap.connectors[e.connector], state, ctx.get()).ok() &&
+            state != TargetState::kStopped) {
+          ReconfigureTasks(e.connector);
+        }
+      }
+      break;
+    case ConfigEvent::Kind::kConnectorRemoved:
+      if (assigned_snapshot_.connectors.count(e.connector) > 0) need_rejoin_ = true;
+      break;
+    case ConfigEvent::Kind::kTasksCommitted: {
+      auto before = assigned_snapshot_.tasks.find(e.connector);
+      auto now = snap.tasks.find(e.connector);
+      bool same = before != assigned_snapshot_.tasks.end() && now != snap.tasks.end() && before->second == now->second;
+      if (!same) need_rejoin_ = true;
+      break;
+    }
+    case ConfigEvent::Kind::kTargetState: {
+      TargetState state = snap.StateOf(e.connector);
+      if (state == TargetState::kStopped) {
+        // The leader follows up with an empty task list; stop the connector here at once.
+        if (OwnsConnector(e.connector)) {
+          worker_->StopConnector(e.connector);
+          OnConnectorState(e.connector, "STOPPED", Status::OK());
+        }
+      } else if (assigned_snapshot_.StateOf(e.connector) == TargetState::kStopped ||
+                 (OwnsConnector(e.connector) && !worker_->IsConnectorRunning(e.connector))) {
+        // Resumed from STOPPED: the owner starts the connector again and regenerates tasks.
+        if (OwnsConnector(e.connector) && snap.connectors.count(e.connector) > 0) {
+          auto& ctx = contexts_[e.connector];
+          if (!ctx) ctx = std::make_unique<Context>(this, e.connector);
+          worker_->StopConnector(e.connector);
+          if (worker_->StartConnector(e.connector, snap.connectors[e.connector], state, ctx.get()).ok()) {
+            ReconfigureTasks(e.connector);
+          }
+        }
+        assigned_snapshot_.target_states[e.connector] = state;
+      } else {
+        worker_->SetTargetState(e.connector, state);
+        assigned_snapshot_.target_states[e.connector] = state;
+      }
+      break;
+    }
+    case ConfigEvent::Kind::kRestartConnector: {
+      std::optional<StatusRecord> cs = status_->GetConnector(e.connector);
+      if (OwnsConnector(e.connector) && (!e.only_failed || (cs && cs->state == "FAILED"))) {
+        OnConnectorState(e.connector, "RESTARTING", Status::OK());
+        worker_->StopConnector(e.connector);
+        auto& ctx = contexts_[e.connector];
+        if (!ctx) ctx = std::make_unique<Context>(this, e.connector);
+        if (snap.connectors.count(e.connector) > 0) {
+          (void)worker_->StartConnector(e.connector, snap.connectors[e.connector], snap.StateOf(e.connector), ctx.get());
+        }
+      }
+      if (!e.include_tasks) break;
+      for (const ConnectorTaskId& id : assignment_.tasks) {
+        if (id.connector != e.connector) continue;
+        std::optional<StatusRecord> ts = status_->GetTask(id);
+        if (e.only_failed && !(ts && ts->state == "FAILED")) continue;
+        OnTaskState(id, "RESTARTING", Status::OK());
+        worker_->StopTasks({id});
+        auto c = snap.connectors.find(id.connector);
+        auto t = snap.tasks.find(id.connector);
+        if (c != snap.connectors.end() && t != snap.tasks.end() && id.task < static_cast<int32_t>(t->second.size())) {
+          (void)worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)], snap.StateOf(id.connector));
+        }
+      }
+      break;
+    }
+    case ConfigEvent::Kind::kRestartTask: {
+      ConnectorTaskId id{e.connector, e.task};
+      if (!OwnsTask(id)) break;
+      worker_->StopTasks({id});
+      auto c = snap.connectors.find(id.connector);
+      auto t = snap.tasks.find(id.connector);
+      if (c != snap.connectors.end() && t != snap.tasks.end() && id.task < static_cast<int32_t>(t->second.size())) {
+        (void)worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)], snap.StateOf(id.connector));
+      }
+      break;
+    }
+  }
+}
+
+Status DistributedHerder::RunOnHerder(std::function<Status()> fn) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  std::future<Status> done = promise->get_future();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_) return Status::Unavailable("the worker is shutting down");
+    requests_.push_back([this, fn = std::move(fn), promise] {
+      bool stopping = false;
+      {
+        std::lock_guard<std::mutex> inner(mu_);
+        stopping = stop_;
+      }
+      promise->set_value(stopping ? Status::Unavailable("the worker is shutting down") : fn());
+    });
+    cv_.notify_all();
+  }
+  if (done.wait_for(kRequestTimeout) != std::future_status::ready) {
+    return Status::Timeout("Request timed out");
+  }
+  return done.get();
+}
+
+Status DistributedHerder::RequireLeader() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!is_leader_) {
+    return Status::Aborted("Cannot complete request because of a conflicting operation (e.g. worker rebalance)");
+  }
+  return Status::OK();
+}
+
+std::optional<std::string> DistributedHerder::ForwardWritesTo() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (is_leader_ || leader_url_.empty()) return std::nullopt;
+  return leader_url_;
+}
+
+bool DistributedHerder::HasConnector(const std::string& name) {
+  return config_store_->Snapshot().connectors.count(name) > 0;
+}
+
+int DistributedHerder::TaskCount(const std::string& name) {
+  ClusterConfigState snap = config_store_->Snapshot();
+  auto it = snap.tasks.find(name);
+  return it == snap.tasks.end() ? 0 : static_cast<int>(it->second.size());
+}
+
+std::string DistributedHerder::ConnectorClassOf(const std::string& name) {
+  ClusterConfigState snap = config_store_->Snapshot();
+  auto it = snap.connectors.find(name);
+  if (it == snap.connectors.end()) return "";
+  auto c = it->second.find("connector.class");
+  return c == it->second.end() ? "" : c->second;
+}
+
+Result<std::vector<std::string>> DistributedHerder::Connectors() {
+  std::vector<std::string> out;
+  for (const auto& [n, c] : config_store_->Snapshot().connectors) out.push_back(n);
+  return out;
+}
+
+Result<ConnectorInfo> DistributedHerder::GetConnectorInfo(const std::string& name) {
+  ClusterConfigState snap = config_store_->Snapshot();
+  auto it = snap.connectors.find(name);
+  if (it == snap.connectors.end()) return Status::NotFound("Connector " + name + " not found");
+  ConnectorInfo info;
+  info.name = name;
+  info.config = it->second;
+  info.type = TypeOf(it->second);
+  auto t = snap.tasks.find(name);
+  if (t != snap.tasks.end()) {
+    for (size_t i = 0; i < t->second.size(); ++i) info.tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
+  }
+  return info;
+}
+
+Result<ConfigMap> DistributedHerder::GetConnectorConfig(const std::string& name) {
+  ClusterConfigState snap = config_store_->Snapshot();
+  auto it = snap.connectors.find(name);
+  if (it == snap.connectors.end()) return Status::NotFound("Connector " + name + " not found");
+  return it->second;
+}
+
+Result<ConnectorInfo> DistributedHerder::PutConnectorConfig(const std::string& name, const ConfigMap& config_in,
+                                                            bool allow_replace, bool* created) {
+  ConfigMap config = config_in;
+  RETURN_IF_ERROR(CheckConfig(name, config));  // validation runs on the REST thread (it may be slow)
+  bool was_created = false;
+  Status written = RunOnHerder([&]() -> Status {
+    RETURN_IF_ERROR(RequireLeader());
+    RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
+    bool exists = config_store_->Snapshot().connectors.count(name) > 0;
+    if (exists && !allow_replace) return Status::AlreadyExists("Connector " + name + " already exists");
+    was_created = !exists;
+    return config_store_->PutConnectorConfig(name, config, std::nullopt);
+  });
+  if (!written.ok()) return written;
+  if (created != nullptr) *created = was_created;
+  ConnectorInfo info;
+  info.name = name;
+  info.config = config;
+  info.type = TypeOf(config);
+  if (!was_created) {
+    ClusterConfigState snap = config_store_->Snapshot();
+    auto t = snap.tasks.find(name);
+    if (t != snap.tasks.end()) {
+      for (size_t i = 0; i < t->second.size(); ++i) info.tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
+    }
+  }
+  return info;
+}
+
+Result<ConnectorInfo> DistributedHerder::PatchConnectorConfig(
+    const std::string& name, const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) {
+  ASSIGN_OR_RETURN(ConfigMap merged, GetConnectorConfig(name));
+  for (const auto& [k, v] : patch) {
+    if (v) {
+      merged[k] = *v;
+    } else {
+      merged.erase(k);
+    }
+  }
+  return PutConnectorConfig(name, merged, true, nullptr);
+}
+
+Status DistributedHerder::DeleteConnector(const std::string& name) {
+  return RunOnHerder([&]() -> Status {
+    RETURN_IF_ERROR(RequireLeader());
+    RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
+    ClusterConfigState snap = config_store_->Snapshot();
+    if (snap.connectors.count(name) == 0) return Status::NotFound("Connector " + name + " not found");
+    RETURN_IF_ERROR(config_store_->RemoveConnector(name));
+    auto t = snap.tasks.find(name);
+    status_->DeleteConnector(name, t == snap.tasks.end() ? 0 : static_cast<int>(t->second.size()));
+    return Status::OK();
+  });
+}
+
+Result<std::vector<TaskInfo>> DistributedHerder::GetTaskConfigs(const std::string& name) {
+  ClusterConfigState snap = config_store_->Snapshot();
+  if (snap.connectors.count(name) == 0) return Status::NotFound("Connector " + name + " not found");
+  std::vector<TaskInfo> out;
+  auto t = snap.tasks.find(name);
+  if (t != snap.tasks.end()) {
+    for (size_t i = 0; i < t->second.size(); ++i) out.push_back(TaskInfo{ConnectorTaskId{name, static_cast<int32_t>(i)}, t->second[i]});
+  }
+  return out;
+}
+
+Result<std::optional<ConnectorStateInfo>> DistributedHerder::RestartConnector(const RestartRequest& req) {
+  Status requested = RunOnHerder([&]() -> Status {
+    RETURN_IF_ERROR(RequireLeader());
+    if (!HasConnector(req.connector)) return Status::NotFound("Unknown connector: " + req.connector);
+    return config_store_->RequestRestart(req.connector, req.include_tasks, req.only_failed);
+  });
+  if (!requested.ok()) return requested;
+  if (!req.include_tasks && !req.only_failed) return std::optional<ConnectorStateInfo>();
+  ASSIGN_OR_RETURN(ConnectorStateInfo st, GetConnectorStatus(req.connector));
+  return std::optional<ConnectorStateInfo>(std::move(st));
+}
+
+Status DistributedHerder::RestartTask(const ConnectorTaskId& id) {
+  return RunOnHerder([&]() -> Status {
+    RETURN_IF_ERROR(RequireLeader());
+    if (!HasConnector(id.connector)) return Status::NotFound("Unknown connector: " + id.connector);
+    if (id.task < 0 || id.task >= TaskCount(id.connector)) {
+      return Status::NotFound("Unknown task: " + id.connector + "-" + std::to_string(id.task));
+    }
+    return config_store_->RequestTaskRestart(id);
+  });
+}
+
+Status DistributedHerder::PauseConnector(const std::string& name) {
+  return RunOnHerder([&]() -> Status {
+    RETURN_IF_ERROR(RequireLeader());
+    if (!HasConnector(name)) return Status::NotFound("Connector " + name + " not found");
+    return config_store_->PutTargetState(name, TargetState::kPaused);
+  });
+}
+
+Status DistributedHerder::ResumeConnector(const std::string& name) {
+  return RunOnHerder([&]() -> Status {
+    RETURN_IF_ERROR(RequireLeader());
+    if (!HasConnector(name)) return Status::NotFound("Connector " + name + " not found");
+    return config_store_->PutTargetState(name, TargetState::kStarted);
+  });
+}
+
+Status DistributedHerder::StopConnector(const std::string& name) {
+  return RunOnHerder([&]() -> Status {
+    RETURN_IF_ERROR(RequireLeader());
+    if (!HasConnector(name)) return Status::NotFound("Connector " + name + " not found");
+    RETURN_IF_ERROR(config_store_->PutTargetState(name, TargetState::kStopped));
+    return config_store_->PutTaskConfigs(name, {});
+  });
+}
+
+Result<std::vector<std::string>> DistributedHerder::GetActiveTopics(const std::string& name) {
+  if (!HasConnector(name)) return Status::NotFound("Connector " + name + " not found");
+  return ActiveTopics(name);
+}
+
+Status DistributedHerder::ResetActiveTopics(const std::string& name) {
+  if (!HasConnector(name)) return Status::NotFound("Connector " + name + " not found");
+  ClearActiveTopics(name);
+  return Status::OK();
+}
+
+Status DistributedHerder::RequireStopped(const std::string& name) {
+  RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
+  ClusterConfigState snap = config_store_->Snapshot();
+  if (snap.connectors.count(name) == 0) return Status::NotFound("Connector " + name + " not found");
+  if (snap.StateOf(name) != TargetState::kStopped) {
+    return Status::InvalidArgument("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/" + name + "/stop' endpoint");
+  }
+  return Status::OK();
+}
+
+Result<std::vector<ConnectorOffset>> DistributedHerder::GetOffsets(const std::string& name) {
+  ASSIGN_OR_RETURN(ConfigMap config, GetConnectorConfig(name));
+  return ReadConnectorOffsets(name, config, *offsets_, plugins_, config_);
+}
+
+Status DistributedHerder::AlterOffsets(const std::string& name, const std::vector<ConnectorOffset>& offsets) {
+  RETURN_IF_ERROR(RequireStopped(name));
+  ASSIGN_OR_RETURN(ConfigMap config, GetConnectorConfig(name));
+  return WriteConnectorOffsets(name, config, offsets, false, *offsets_, plugins_, config_);
+}
+
+Status DistributedHerder::ResetOffsets(const std::string& name) {
+  RETURN_IF_ERROR(RequireStopped(name));
+  ASSIGN_OR_RETURN(ConfigMap config, GetConnectorConfig(name));
+  return WriteConnectorOffsets(name, config, {}, true, *offsets_, plugins_, config_);
+}
+
+}  // namespace sluice::connect

@@ -1,0 +1,57 @@
+// HerderBase: what the standalone and distributed herders share (Kafka's AbstractHerder): the worker,
+// status reporting into the status store, status queries, plugin listing and config validation.
+//
+// Thread-safety: the shared methods are safe from any thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "connect/runtime/herder.h"
+#include "connect/runtime/status_store.h"
+#include "connect/runtime/worker.h"
+
+namespace sluice::connect {
+
+class HerderBase : public Herder, protected StatusListener {
+ public:
+  HerderBase(const WorkerConfig& config, const PluginRegistry& plugins, std::unique_ptr<OffsetStore> offsets,
+             std::unique_ptr<StatusStore> status);
+  ~HerderBase() override;
+
+  std::string worker_id() override { return worker_id_; }
+  void set_worker_id(std::string id) { worker_id_ = std::move(id); }
+  std::string kafka_cluster_id() override { return cluster_id_; }
+
+  Result<ConnectorStateInfo> GetConnectorStatus(const std::string& name) override;
+  Result<TaskStateInfo> GetTaskStatus(const ConnectorTaskId& id) override;
+  std::vector<PluginDesc> ConnectorPlugins(bool connectors_only) override;
+  Result<std::vector<const ConfigKey*>> PluginConfig(const std::string& plugin) override;
+  Result<ConfigInfos> ValidateConnectorConfig(const ConfigMap& config) override;
+
+ protected:
+  // StatusListener.
+  void OnConnectorState(const std::string& connector, std::string_view state, const Status& error) override;
+  void OnTaskState(const ConnectorTaskId& id, std::string_view state, const Status& error) override;
+
+  // The connector's type from its config ("source", "sink", "unknown").
+  std::string TypeOf(const ConfigMap& config) const;
+  // Whether the connector exists (the subclass's config view).
+  virtual bool HasConnector(const std::string& name) = 0;
+  virtual int TaskCount(const std::string& name) = 0;
+  virtual std::string ConnectorClassOf(const std::string& name) = 0;
+  // Validates and fails with kInvalidArgument naming every problem.
+  Status CheckConfig(const std::string& name, ConfigMap& config);
+
+  const WorkerConfig& config_;
+  const PluginRegistry& plugins_;
+  std::unique_ptr<OffsetStore> offsets_;
+  std::unique_ptr<StatusStore> status_;
+  std::unique_ptr<Worker> worker_;
+  std::string worker_id_;
+  std::string cluster_id_;
+  std::atomic<int32_t> generation_{0};
+};
+
+}  // namespace sluice::connect

@@ -1,0 +1,23 @@
+// The built-in plugin registry: see plugins.h.
+#include "connect/runtime/plugins.h"
+
+#include "connect/converters/register.h"
+#include "connect/transforms/register.h"
+#include "connectors/file/register.h"
+#include "connectors/generator/generator.h"
+
+namespace sluice::connect {
+
+const PluginRegistry& BuiltinPlugins() {
+  static const PluginRegistry registry = [] {
+    PluginRegistry r;
+    RegisterConverters(r);
+    RegisterTransforms(r);
+    connectors::RegisterFileConnectors(r);
+    RegisterGeneratorConnectors(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace sluice::connect

@@ -1,0 +1,372 @@
+// WorkerSinkTask: see worker_sink_task.h.
+#include "connect/runtime/worker_sink_task.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "base/logging.h"
+#include "connect/runtime/offsets_api.h"
+
+namespace sluice::connect {
+namespace {
+
+constexpr int kMaxPollRecords = 500;
+
+struct ListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const { rd_kafka_topic_partition_list_destroy(l); }
+};
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
+
+PartitionList ToList(const std::vector<TopicPartition>& parts) {
+  PartitionList l(rd_kafka_topic_partition_list_new(static_cast<int>(parts.size())));
+  for (const auto& tp : parts) rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition);
+  return l;
+}
+
+std::vector<TopicPartition> FromList(const rd_kafka_topic_partition_list_t* l) {
+  std::vector<TopicPartition> out;
+  for (int i = 0; i < l->cnt; ++i) out.push_back(TopicPartition{l->elems[i].topic, l->elems[i].partition});
+  return out;
+}
+
+}  // namespace
+
+WorkerSinkTask::WorkerSinkTask(TaskSetup setup, std::unique_ptr<SinkTask> task)
+    : WorkerTask(std::move(setup)), task_(std::move(task)) {}
+
+WorkerSinkTask::~WorkerSinkTask() = default;
+
+void WorkerSinkTask::Offset(const OffsetMap& offsets) {
+  for (const auto& [tp, off] : offsets) rewinds_[tp] = off;
+}
+
+std::vector<TopicPartition> WorkerSinkTask::Assignment() const { return assignment_; }
+
+void WorkerSinkTask::Pause(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) {
+    if (std::find(paused_by_task_.begin(), paused_by_task_.end(), tp) == paused_by_task_.end()) paused_by_task_.push_back(tp);
+  }
+  PartitionList l = ToList(partitions);
+  rd_kafka_pause_partitions(consumer_.get(), l.get());
+}
+
+void WorkerSinkTask::Resume(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) std::erase(paused_by_task_, tp);
+  if (target_state() != TargetState::kStarted) return;
+  PartitionList l = ToList(partitions);
+  rd_kafka_resume_partitions(consumer_.get(), l.get());
+}
+
+void WorkerSinkTask::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                                 void* opaque) {
+  auto* self = static_cast<WorkerSinkTask*>(opaque);
+  std::vector<TopicPartition> tps = FromList(parts);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    rd_kafka_assign(rk, parts);
+    for (const auto& tp : tps) {
+      if (std::find(self->assignment_.begin(), self->assignment_.end(), tp) == self->assignment_.end()) {
+        self->assignment_.push_back(tp);
+      }
+    }
+    Status s = self->task_->Open(tps);
+    if (!s.ok() && self->rebalance_error_.ok()) self->rebalance_error_ = s.WithContext("open partitions");
+    self->ApplyRewinds();
+    if (self->target_state() != TargetState::kStarted) rd_kafka_pause_partitions(rk, parts);
+  } else {
+    // Revoked: commit what is durable, then let the task close its writers.
+    Status s = self->Commit(tps);
+    if (!s.ok()) LOG_WARN("task {}-{}: commit on revoke failed: {}", self->setup_.id.connector, self->setup_.id.task, s.ToString());
+    s = self->task_->Close(tps);
+    if (!s.ok() && self->rebalance_error_.ok()) self->rebalance_error_ = s.WithContext("close partitions");
+    for (const auto& tp : tps) {
+      std::erase(self->assignment_, tp);
+      self->consumed_.erase(tp);
+    }
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+void WorkerSinkTask::ApplyRewinds() {
+  if (rewinds_.empty()) return;
+  PartitionList l(rd_kafka_topic_partition_list_new(static_cast<int>(rewinds_.size())));
+  for (const auto& [tp, off] : rewinds_) {
+    if (std::find(assignment_.begin(), assignment_.end(), tp) == assignment_.end()) continue;
+    rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition)->offset = off;
+    consumed_[tp] = off;
+  }
+  rewinds_.clear();
+  if (l->cnt == 0) return;
+  rd_kafka_error_t* e = rd_kafka_seek_partitions(consumer_.get(), l.get(), 5000);
+  if (e != nullptr) {
+    LOG_WARN("task {}-{}: seek failed: {}", setup_.id.connector, setup_.id.task, rd_kafka_error_string(e));
+    rd_kafka_error_destroy(e);
+  }
+}
+
+Status WorkerSinkTask::Execute() {
+  const WorkerConfig& w = *setup_.worker;
+  const ConnectorConfig& c = setup_.parsed;
+  RETURN_IF_ERROR(InitConverters());
+  RETURN_IF_ERROR(InitTransforms());
+  ClientOptions co;
+  co.bootstrap_servers = w.bootstrap_servers;
+  co.client_id = "connector-consumer-" + setup_.id.connector + "-" + std::to_string(setup_.id.task);
+  co.base = {{"group.id", "connect-" + setup_.id.connector},
+             {"enable.auto.commit", "false"},
+             {"enable.auto.offset.store", "false"},
+             {"auto.offset.reset", "earliest"},
+             {"fetch.wait.max.ms", "100"}};
+  co.overrides = w.consumer_props;
+  for (const auto& [k, v] : setup_.connector_config) {
+    constexpr std::string_view kPrefix = "consumer.override.";
+    if (k.compare(0, kPrefix.size(), kPrefix) == 0) co.overrides[k.substr(kPrefix.size())] = v;
+  }
+  co.rebalance_cb = &WorkerSinkTask::OnRebalance;
+  co.opaque = this;
+  ASSIGN_OR_RETURN(consumer_, NewConsumer(co));
+  rd_kafka_poll_set_consumer(consumer_.get());
+  if (!c.dlq_topic.empty()) {
+    ClientOptions po;
+    po.bootstrap_servers = w.bootstrap_servers;
+    po.client_id = "connector-dlq-producer-" + setup_.id.connector + "-" + std::to_string(setup_.id.task);
+    po.base = {{"acks", "all"}, {"enable.idempotence", "true"}};
+    po.overrides = w.producer_props;
+    ASSIGN_OR_RETURN(dlq_producer_, NewProducer(po));
+    RETURN_IF_ERROR(EnsureTopics(dlq_producer_.get(), {NewTopicSpec{c.dlq_topic, 1, c.dlq_replication_factor, {}}}, 30000));
+  }
+  {
+    std::vector<std::string> subs = c.topics;
+    if (!c.topics_regex.empty()) subs = {"^" + c.topics_regex};
+    PartitionList l(rd_kafka_topic_partition_list_new(static_cast<int>(subs.size())));
+    for (const auto& t : subs) rd_kafka_topic_partition_list_add(l.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_.get(), l.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaError(err, "subscribe");
+  }
+  task_->Initialize(this);
+  RETURN_IF_ERROR(task_->Start(setup_.task_config).WithContext("task start"));
+  Report(target_state() == TargetState::kStarted ? "RUNNING" : "PAUSED");
+
+  using Clock = std::chrono::steady_clock;
+  auto next_commit = Clock::now() + std::chrono::milliseconds(w.offset_flush_interval_ms);
+  std::vector<SinkRecord> records;
+  std::vector<rd_kafka_message_t*> msgs(kMaxPollRecords);
+  Status result;
+  bool paused = false;
+  while (!stopping()) {
+    if (target_state() != TargetState::kStarted && !paused) {
+      PartitionList l = ToList(assignment_);
+      rd_kafka_pause_partitions(consumer_.get(), l.get());
+      paused = true;
+      Report("PAUSED");
+    } else if (target_state() == TargetState::kStarted && paused) {
+      std::vector<TopicPartition> resume;
+      for (const auto& tp : assignment_) {
+        if (std::find(paused_by_task_.begin(), paused_by_task_.end(), tp) == paused_by_task_.end()) resume.push_back(tp);
+      }
+      PartitionList l = ToList(resume);
+      rd_kafka_resume_partitions(consumer_.get(), l.get());
+      paused = false;
+      Report("RUNNING");
+    }
+    records.clear();
+    size_t n = 0;
+    rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), 200);
+    if (first != nullptr) {
+      msgs[n++] = first;
+      while (n < msgs.size()) {
+        rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 0);
+        if (m == nullptr) break;
+        msgs[n++] = m;
+      }
+    }
+    if (!rebalance_error_.ok()) {
+      for (size_t i = 0; i < n; ++i) rd_kafka_message_destroy(msgs[i]);
+      result = rebalance_error_;
+      break;
+    }
+    Status s;
+    for (size_t i = 0; i < n && s.ok(); ++i) {
+      rd_kafka_message_t* m = msgs[i];
+      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        s = ConvertMessage(m, records);
+      } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        LOG_ONCE(::spdlog::level::warn, "sink-consume:" + setup_.id.connector + std::to_string(m->err),
+                 "task {}-{}: consumer: {}", setup_.id.connector, setup_.id.task, rd_kafka_message_errstr(m));
+      }
+    }
+    for (size_t i = 0; i < n; ++i) rd_kafka_message_destroy(msgs[i]);
+    if (!s.ok()) {
+      result = s;
+      break;
+    }
+    if (n > 0 || records.empty()) {
+      s = PutWithRetry(records);
+      if (!s.ok()) {
+        result = s;
+        break;
+      }
+    }
+    ApplyRewinds();
+    if (commit_requested_ || Clock::now() >= next_commit) {
+      commit_requested_ = false;
+      Status cs = Commit({});
+      if (!cs.ok()) LOG_WARN("task {}-{}: offset commit failed: {}", setup_.id.connector, setup_.id.task, cs.ToString());
+      next_commit = Clock::now() + std::chrono::milliseconds(w.offset_flush_interval_ms);
+    }
+  }
+  if (result.ok()) {
+    Status cs = Commit({});
+    if (!cs.ok()) LOG_WARN("task {}-{}: final offset commit failed: {}", setup_.id.connector, setup_.id.task, cs.ToString());
+  }
+  Status cl = task_->Close(assignment_);
+  if (!cl.ok()) LOG_WARN("task {}-{}: close failed: {}", setup_.id.connector, setup_.id.task, cl.ToString());
+  task_->Stop();
+  rd_kafka_consumer_close(consumer_.get());
+  consumer_.reset();
+  if (dlq_producer_) rd_kafka_flush(dlq_producer_.get(), 5000);
+  dlq_producer_.reset();
+  return result;
+}
+
+Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<SinkRecord>& out) {
+  SinkRecord r;
+  r.topic = rd_kafka_topic_name(m->rkt);
+  r.kafka_partition = m->partition;
+  r.kafka_offset = m->offset;
+  r.original_topic = r.topic;
+  r.original_partition = m->partition;
+  r.original_offset = m->offset;
+  rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+  if (tstype != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
+    r.timestamp = ts;
+    r.timestamp_type = tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME ? TimestampType::kCreateTime : TimestampType::kLogAppendTime;
+  }
+  if (r.topic != last_topic_) {
+    NoteActiveTopic(setup_.id.connector, r.topic);
+    last_topic_ = r.topic;
+  }
+  TopicPartition tp{r.topic, m->partition};
+  consumed_[tp] = m->offset + 1;
+  std::string_view topic = r.topic;
+  auto bytes = [](const void* p, size_t len) -> std::optional<std::string_view> {
+    if (p == nullptr) return std::nullopt;
+    return std::string_view(static_cast<const char*>(p), len);
+  };
+  bool tolerated = false;
+  Status s = WithTolerance(
+      "VALUE_CONVERTER",
+      [&]() -> Status {
+        ASSIGN_OR_RETURN(SchemaAndValue k, key_converter_->ToConnectData(topic, bytes(m->key, m->key_len)));
+        ASSIGN_OR_RETURN(SchemaAndValue v, value_converter_->ToConnectData(topic, bytes(m->payload, m->len)));
+        r.key_schema = std::move(k.schema);
+        r.key = std::move(k.value);
+        r.value_schema = std::move(v.schema);
+        r.value = std::move(v.value);
+        rd_kafka_headers_t* hdrs = nullptr;
+        if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+          const char* name = nullptr;
+          const void* val = nullptr;
+          size_t size = 0;
+          for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+            ASSIGN_OR_RETURN(SchemaAndValue hv, header_converter_->ToConnectHeader(topic, name, bytes(val, size)));
+            r.headers.push_back(Header{name, std::move(hv.schema), std::move(hv.value)});
+          }
+        }
+        return Status::OK();
+      },
+      &tolerated);
+  if (!s.ok()) return s;
+  if (tolerated) return DeadLetter(m, "VALUE_CONVERTER", Status::InvalidArgument("conversion failed"));
+  bool keep = true;
+  s = WithTolerance(
+      "TRANSFORMATION",
+      [&]() -> Status {
+        ASSIGN_OR_RETURN(keep, transforms_->Apply(r));
+        return Status::OK();
+      },
+      &tolerated);
+  if (!s.ok()) return s;
+  if (tolerated) return DeadLetter(m, "TRANSFORMATION", Status::InvalidArgument("transformation failed"));
+  if (keep) out.push_back(std::move(r));
+  return Status::OK();
+}
+
+Status WorkerSinkTask::DeadLetter(const rd_kafka_message_t* m, std::string_view stage, const Status& error) {
+  if (!dlq_producer_) return Status::OK();
+  const ConnectorConfig& c = setup_.parsed;
+  rd_kafka_headers_t* hdrs = nullptr;
+  rd_kafka_headers_t* orig = nullptr;
+  if (rd_kafka_message_headers(m, &orig) == RD_KAFKA_RESP_ERR_NO_ERROR && orig != nullptr) {
+    hdrs = rd_kafka_headers_copy(orig);
+  } else {
+    hdrs = rd_kafka_headers_new(8);
+  }
+  if (c.dlq_context_headers) {
+    auto add = [&](const char* k, const std::string& v) { rd_kafka_header_add(hdrs, k, -1, v.data(), static_cast<ssize_t>(v.size())); };
+    add("__connect.errors.topic", rd_kafka_topic_name(m->rkt));
+    add("__connect.errors.partition", std::to_string(m->partition));
+    add("__connect.errors.offset", std::to_string(m->offset));
+    add("__connect.errors.connector.name", setup_.id.connector);
+    add("__connect.errors.task.id", std::to_string(setup_.id.task));
+    add("__connect.errors.stage", std::string(stage));
+    add("__connect.errors.class.name", setup_.parsed.connector_class);
+    add("__connect.errors.exception.class.name", "org.apache.kafka.connect.errors.DataException");
+    add("__connect.errors.exception.message", error.message());
+  }
+  ProduceArgs args;
+  args.topic = c.dlq_topic.c_str();
+  args.key = m->key;
+  args.key_len = m->key_len;
+  args.value = m->payload;
+  args.value_len = m->len;
+  args.headers = hdrs;
+  rd_kafka_resp_err_t err = Produce(dlq_producer_.get(), args);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_headers_destroy(hdrs);
+    return KafkaError(err, "dead letter queue " + c.dlq_topic);
+  }
+  rd_kafka_poll(dlq_producer_.get(), 0);
+  return Status::OK();
+}
+
+Status WorkerSinkTask::PutWithRetry(std::vector<SinkRecord>& records) {
+  int64_t backoff = 1000;
+  while (true) {
+    Status s = task_->Put(records);
+    if (s.ok()) return s;
+    if (!IsRetriable(s)) return s.WithContext("put");
+    LOG_WARN("task {}-{}: retriable error in put, retrying: {}", setup_.id.connector, setup_.id.task, s.ToString());
+    int64_t wait = retry_timeout_ms_ > 0 ? retry_timeout_ms_ : backoff;
+    backoff = std::min<int64_t>(backoff * 2, 30000);
+    // Keep the group membership alive while waiting: poll with everything paused.
+    PartitionList l = ToList(assignment_);
+    rd_kafka_pause_partitions(consumer_.get(), l.get());
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
+    while (std::chrono::steady_clock::now() < until && !stopping()) {
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 100);
+      if (m != nullptr) rd_kafka_message_destroy(m);  // paused: only events
+    }
+    if (target_state() == TargetState::kStarted) rd_kafka_resume_partitions(consumer_.get(), l.get());
+    if (stopping()) return Status::OK();
+  }
+}
+
+Status WorkerSinkTask::Commit(const std::vector<TopicPartition>& only) {
+  OffsetMap current;
+  for (const auto& [tp, off] : consumed_) {
+    if (only.empty() || std::find(only.begin(), only.end(), tp) != only.end()) current[tp] = off;
+  }
+  if (current.empty()) return Status::OK();
+  ASSIGN_OR_RETURN(OffsetMap committable, task_->PreCommit(current));
+  if (committable.empty()) return Status::OK();
+  PartitionList l(rd_kafka_topic_partition_list_new(static_cast<int>(committable.size())));
+  for (const auto& [tp, off] : committable) {
+    rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition)->offset = off;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), l.get(), 0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) return KafkaError(err, "commit offsets");
+  return Status::OK();
+}
+
+}  // namespace sluice::connect

@@ -1,0 +1,59 @@
+// WorkerSinkTask: runs a SinkTask. A librdkafka consumer in group "connect-<connector>" (or
+// consumer.override.group.id) subscribes to topics / topics.regex; batches of records are converted,
+// transformed and put; every offset.flush.interval.ms (or when the task asks) PreCommit() says which
+// offsets are durable and only those are committed. Partition assignment changes call Open/Close.
+// Records that fail conversion or transformation are skipped with errors.tolerance=all and, when
+// errors.deadletterqueue.topic.name is set, sent as they were read to the dead letter queue.
+//
+// Thread-safety: see WorkerTask; the rebalance callback runs on the task thread inside poll.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connect/runtime/kafka_clients.h"
+#include "connect/runtime/worker_task.h"
+
+namespace sluice::connect {
+
+class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
+ public:
+  WorkerSinkTask(TaskSetup setup, std::unique_ptr<SinkTask> task);
+  ~WorkerSinkTask() override;
+
+ protected:
+  Status Execute() override;
+
+ private:
+  // SinkTaskContext.
+  const ConfigMap& configs() const override { return setup_.task_config; }
+  void Offset(const OffsetMap& offsets) override;
+  void Timeout(int64_t timeout_ms) override { retry_timeout_ms_ = timeout_ms; }
+  std::vector<TopicPartition> Assignment() const override;
+  void Pause(const std::vector<TopicPartition>& partitions) override;
+  void Resume(const std::vector<TopicPartition>& partitions) override;
+  void RequestCommit() override { commit_requested_ = true; }
+
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* opaque);
+  Status ConvertMessage(const rd_kafka_message_t* msg, std::vector<SinkRecord>& out);
+  Status DeadLetter(const rd_kafka_message_t* msg, std::string_view stage, const Status& error);
+  Status PutWithRetry(std::vector<SinkRecord>& records);
+  // Commits PreCommit's answer for the given partitions (all assigned when empty).
+  Status Commit(const std::vector<TopicPartition>& only);
+  void ApplyRewinds();
+
+  std::unique_ptr<SinkTask> task_;
+  KafkaHandle consumer_;
+  KafkaHandle dlq_producer_;
+  std::vector<TopicPartition> assignment_;
+  OffsetMap consumed_;  // next offset per partition, as far as records were put
+  OffsetMap rewinds_;   // requested through Offset()
+  std::vector<TopicPartition> paused_by_task_;
+  int64_t retry_timeout_ms_ = -1;
+  bool commit_requested_ = false;
+  Status rebalance_error_;
+  std::string last_topic_;
+};
+
+}  // namespace sluice::connect

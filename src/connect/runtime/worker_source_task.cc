@@ -1,0 +1,262 @@
+// WorkerSourceTask: see worker_source_task.h.
+#include "connect/runtime/worker_source_task.h"
+
+#include <chrono>
+
+#include "base/logging.h"
+#include "connect/api/json_converter.h"
+#include "connect/runtime/offsets_api.h"
+
+namespace sluice::connect {
+namespace {
+
+const JsonConverter& SchemalessJson() {
+  static const JsonConverter conv(JsonConverterConfig{.schemas_enable = false});
+  return conv;
+}
+
+class ReaderImpl : public OffsetStorageReader {
+ public:
+  ReaderImpl(OffsetStore* store, std::string connector) : store_(store), connector_(std::move(connector)) {}
+  Result<Value> Offset(const Value& partition) override {
+    ASSIGN_OR_RETURN(std::string json, SchemalessJson().FromConnectData(nullptr, partition));
+    std::optional<std::string> off = store_->Get(connector_, json);
+    if (!off) return Value();
+    ASSIGN_OR_RETURN(SchemaAndValue sv, SchemalessJson().ToConnectData(*off));
+    return std::move(sv.value);
+  }
+
+ private:
+  OffsetStore* store_;
+  std::string connector_;
+};
+
+class SourceContextImpl : public SourceTaskContext {
+ public:
+  SourceContextImpl(const ConfigMap* configs, OffsetStore* store, std::string connector)
+      : configs_(configs), reader_(store, std::move(connector)) {}
+  const ConfigMap& configs() const override { return *configs_; }
+  OffsetStorageReader& offset_storage_reader() override { return reader_; }
+
+ private:
+  const ConfigMap* configs_;
+  ReaderImpl reader_;
+};
+
+}  // namespace
+
+WorkerSourceTask::WorkerSourceTask(TaskSetup setup, std::unique_ptr<SourceTask> task, OffsetStore* offsets)
+    : WorkerTask(std::move(setup)), task_(std::move(task)), offsets_(offsets) {}
+
+WorkerSourceTask::~WorkerSourceTask() = default;
+
+void WorkerSourceTask::RequestStop() {
+  WorkerTask::RequestStop();
+  task_->Stop();  // may be called from another thread: it makes a blocking Poll return
+}
+
+void WorkerSourceTask::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
+  auto* self = static_cast<WorkerSourceTask*>(opaque);
+  auto* sub = static_cast<Submitted*>(msg->_private);
+  if (sub == nullptr) return;
+  sub->acked = true;
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    sub->failed = true;
+    if (self->first_failure_.empty()) {
+      self->first_failure_ = std::string("producing to ") + rd_kafka_topic_name(msg->rkt) + " failed: " + rd_kafka_err2str(msg->err);
+    }
+  }
+}
+
+Status WorkerSourceTask::Execute() {
+  const WorkerConfig& w = *setup_.worker;
+  RETURN_IF_ERROR(InitConverters());
+  RETURN_IF_ERROR(InitTransforms());
+  ClientOptions po;
+  po.bootstrap_servers = w.bootstrap_servers;
+  po.client_id = "connector-producer-" + setup_.id.connector + "-" + std::to_string(setup_.id.task);
+  po.base = {{"acks", "all"},
+             {"enable.idempotence", "true"},
+             {"linger.ms", "5"},
+             {"batch.num.messages", "10000"},
+             {"queue.buffering.max.messages", "500000"},
+             {"compression.type", "none"}};
+  po.overrides = w.producer_props;
+  for (const auto& [k, v] : setup_.connector_config) {
+    constexpr std::string_view kPrefix = "producer.override.";
+    if (k.compare(0, kPrefix.size(), kPrefix) == 0) po.overrides[k.substr(kPrefix.size())] = v;
+  }
+  po.dr_msg_cb = &WorkerSourceTask::OnDelivery;
+  po.opaque = this;
+  ASSIGN_OR_RETURN(producer_, NewProducer(po));
+
+  SourceContextImpl ctx(&setup_.task_config, offsets_, setup_.id.connector);
+  task_->Initialize(&ctx);
+  RETURN_IF_ERROR(task_->Start(setup_.task_config).WithContext("task start"));
+  Report(target_state() == TargetState::kStarted ? "RUNNING" : "PAUSED");
+
+  using Clock = std::chrono::steady_clock;
+  auto next_commit = Clock::now() + std::chrono::milliseconds(w.offset_flush_interval_ms);
+  std::vector<SourceRecord> batch;
+  Status result;
+  while (!stopping()) {
+    if (!AwaitUnpaused([&] {
+          rd_kafka_poll(producer_.get(), 100);
+        })) {
+      break;
+    }
+    batch.clear();
+    Status s = task_->Poll(batch);
+    if (!s.ok()) {
+      if (IsRetriable(s)) {
+        LOG_WARN("task {}-{}: poll failed, retrying: {}", setup_.id.connector, setup_.id.task, s.ToString());
+        WaitFor(std::chrono::milliseconds(1000));
+        continue;
+      }
+      result = s.WithContext("poll");
+      break;
+    }
+    for (SourceRecord& r : batch) {
+      s = SendRecord(r);
+      if (!s.ok()) break;
+    }
+    if (!s.ok()) {
+      result = s;
+      break;
+    }
+    rd_kafka_poll(producer_.get(), 0);
+    if (!first_failure_.empty()) {
+      result = Status::IOError(first_failure_);
+      break;
+    }
+    if (Clock::now() >= next_commit) {
+      Status c = CommitOffsets(false);
+      if (!c.ok()) LOG_WARN("task {}-{}: offset commit failed: {}", setup_.id.connector, setup_.id.task, c.ToString());
+      next_commit = Clock::now() + std::chrono::milliseconds(w.offset_flush_interval_ms);
+    }
+  }
+  // Flush what was sent and commit its offsets, also after a failure (acknowledged records count).
+  Status c = CommitOffsets(true);
+  if (!c.ok()) LOG_WARN("task {}-{}: final offset commit failed: {}", setup_.id.connector, setup_.id.task, c.ToString());
+  if (!result.ok()) task_->Stop();
+  producer_.reset();
+  if (result.ok() && !first_failure_.empty()) result = Status::IOError(first_failure_);
+  return result;
+}
+
+Status WorkerSourceTask::SendRecord(SourceRecord& record) {
+  Value partition = record.source_partition;  // kept from before the transformations
+  Value offset = record.source_offset;
+  bool tolerated = false;
+  bool keep = true;
+  RETURN_IF_ERROR(WithTolerance(
+      "TRANSFORMATION",
+      [&]() -> Status {
+        ASSIGN_OR_RETURN(keep, transforms_->Apply(record));
+        return Status::OK();
+      },
+      &tolerated));
+  std::optional<std::string> key;
+  std::optional<std::string> value;
+  rd_kafka_headers_t* headers = nullptr;
+  if (keep && !tolerated) {
+    RETURN_IF_ERROR(WithTolerance(
+        "VALUE_CONVERTER",
+        [&]() -> Status {
+          ASSIGN_OR_RETURN(key, key_converter_->FromConnectData(record.topic, record.key_schema.get(), record.key));
+          ASSIGN_OR_RETURN(value, value_converter_->FromConnectData(record.topic, record.value_schema.get(), record.value));
+          if (!record.headers.empty()) {
+            headers = rd_kafka_headers_new(record.headers.size());
+            for (const Header& h : record.headers) {
+              ASSIGN_OR_RETURN(std::optional<std::string> hv,
+                               header_converter_->FromConnectHeader(record.topic, h.key, h.schema.get(), h.value));
+              rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()), hv ? hv->data() : nullptr,
+                                  hv ? static_cast<ssize_t>(hv->size()) : 0);
+            }
+          }
+          return Status::OK();
+        },
+        &tolerated));
+  }
+  // Track the source offset even for dropped/skipped records, so that it gets committed.
+  Submitted& sub = submitted_.emplace_back();
+  if (!partition.is_null()) {
+    if (!last_partition_json_ || !(partition == last_partition_value_)) {
+      ASSIGN_OR_RETURN(std::string json, SchemalessJson().FromConnectData(nullptr, partition));
+      last_partition_json_ = std::make_shared<const std::string>(OffsetStore::Canonical(json));
+      last_partition_value_ = partition;
+    }
+    sub.partition = last_partition_json_;
+    sub.offset = std::move(offset);
+  }
+  if (!keep || tolerated) {
+    if (headers != nullptr) rd_kafka_headers_destroy(headers);
+    sub.acked = true;
+    return Status::OK();
+  }
+  int32_t kafka_partition = record.kafka_partition.value_or(RD_KAFKA_PARTITION_UA);
+  int64_t ts = record.timestamp.value_or(0);
+  while (true) {
+    ProduceArgs args;
+    args.topic = record.topic.c_str();
+    args.partition = kafka_partition;
+    if (key) {
+      args.key = key->data();
+      args.key_len = key->size();
+    }
+    if (value) {
+      args.value = value->data();
+      args.value_len = value->size();
+    }
+    args.timestamp = ts;
+    args.headers = headers;
+    args.opaque = &sub;
+    rd_kafka_resp_err_t err = Produce(producer_.get(), args);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {  // headers now owned by librdkafka
+      if (record.topic != last_topic_) {
+        NoteActiveTopic(setup_.id.connector, record.topic);
+        last_topic_ = record.topic;
+      }
+      return Status::OK();
+    }
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !stopping()) {
+      rd_kafka_poll(producer_.get(), 10);
+      continue;
+    }
+    if (headers != nullptr) rd_kafka_headers_destroy(headers);
+    submitted_.pop_back();
+    return KafkaError(err, "produce to " + record.topic);
+  }
+}
+
+Status WorkerSourceTask::CollectAcked() {
+  while (!submitted_.empty() && submitted_.front().acked) {
+    Submitted& s = submitted_.front();
+    if (s.failed) break;  // never commit past a record that was not written
+    if (s.partition) to_commit_[*s.partition] = std::move(s.offset);
+    submitted_.pop_front();
+  }
+  return Status::OK();
+}
+
+Status WorkerSourceTask::CommitOffsets(bool final) {
+  const WorkerConfig& w = *setup_.worker;
+  if (final) {
+    rd_kafka_flush(producer_.get(), static_cast<int>(std::max<int64_t>(w.offset_flush_timeout_ms, 1000)));
+  } else {
+    rd_kafka_poll(producer_.get(), 0);
+  }
+  RETURN_IF_ERROR(CollectAcked());
+  if (to_commit_.empty()) return Status::OK();
+  std::vector<OffsetEntry> entries;
+  entries.reserve(to_commit_.size());
+  for (const auto& [p, off] : to_commit_) {
+    ASSIGN_OR_RETURN(std::string json, SchemalessJson().FromConnectData(nullptr, off));
+    entries.push_back(OffsetEntry{p, off.is_null() ? std::nullopt : std::optional<std::string>(json)});
+  }
+  RETURN_IF_ERROR(offsets_->Put(setup_.id.connector, entries, static_cast<int>(w.offset_flush_timeout_ms)));
+  to_commit_.clear();
+  return task_->Commit();
+}
+
+}  // namespace sluice::connect

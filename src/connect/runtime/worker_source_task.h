@@ -1,0 +1,57 @@
+// WorkerSourceTask: runs a SourceTask. Polls records, applies transformations, converts them and sends
+// them through an idempotent librdkafka producer (acks=all). Source offsets are committed to the
+// offset store every offset.flush.interval.ms and on stop, only up to the first record not yet
+// acknowledged: a crash can repeat records but never skip one.
+//
+// Thread-safety: see WorkerTask; the producer's delivery reports are served on the task thread.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connect/runtime/kafka_clients.h"
+#include "connect/runtime/offset_store.h"
+#include "connect/runtime/worker_task.h"
+
+namespace sluice::connect {
+
+class WorkerSourceTask : public WorkerTask {
+ public:
+  WorkerSourceTask(TaskSetup setup, std::unique_ptr<SourceTask> task, OffsetStore* offsets);
+  ~WorkerSourceTask() override;
+  void RequestStop() override;
+
+  // One sent record waiting for its acknowledgement (stable address: kept in a deque).
+  struct Submitted {
+    std::shared_ptr<const std::string> partition;  // canonical JSON; null when the record has none
+    Value offset;
+    bool acked = false;
+    bool failed = false;
+  };
+
+ protected:
+  Status Execute() override;
+
+ private:
+  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
+  Status SendRecord(SourceRecord& record);
+  // Moves acknowledged records' offsets into the pending commit; true if any record failed.
+  Status CollectAcked();
+  Status CommitOffsets(bool final);
+
+  std::unique_ptr<SourceTask> task_;
+  OffsetStore* offsets_;
+  KafkaHandle producer_;
+  std::deque<Submitted> submitted_;
+  std::map<std::string, Value> to_commit_;  // canonical partition JSON -> latest acked offset
+  std::string first_failure_;
+  // Reuse of the last partition's JSON when consecutive records share it.
+  Value last_partition_value_;
+  std::shared_ptr<const std::string> last_partition_json_;
+  std::string last_topic_;
+};
+
+}  // namespace sluice::connect

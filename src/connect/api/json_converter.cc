@@ -204,6 +204,18 @@ void WriteString(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out += '"';
   for (size_t i = 0; i < s.size();) {
+    // Runs of plain printable ASCII are copied at once.
+    size_t run = i;
+    while (run < s.size()) {
+      auto r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       size_t len = Utf8Length(s, i);

@@ -115,7 +115,8 @@ Status WorkerSinkTask::Execute() {
              {"enable.auto.commit", "false"},
              {"enable.auto.offset.store", "false"},
              {"auto.offset.reset", "earliest"},
-             {"fetch.wait.max.ms", "100"}};
+             {"fetch.wait.max.ms", "100"},
+             {"queued.max.messages.kbytes", "16384"}};  // bounded prefetch
   co.overrides = w.consumer_props;
   for (const auto& [k, v] : setup_.connector_config) {
     constexpr std::string_view kPrefix = "consumer.override.";

@@ -79,7 +79,8 @@ Status WorkerSourceTask::Execute() {
              {"enable.idempotence", "true"},
              {"linger.ms", "5"},
              {"batch.num.messages", "10000"},
-             {"queue.buffering.max.messages", "500000"},
+             {"queue.buffering.max.messages", "100000"},
+             {"queue.buffering.max.kbytes", "32768"},  // Kafka's buffer.memory default
              {"compression.type", "none"}};
   po.overrides = w.producer_props;
   for (const auto& [k, v] : setup_.connector_config) {
@@ -125,6 +126,9 @@ Status WorkerSourceTask::Execute() {
       break;
     }
     rd_kafka_poll(producer_.get(), 0);
+    // Fold acknowledged records into the pending commit now, so memory holds one offset per source
+    // partition plus what is in flight, whatever the commit interval.
+    (void)CollectAcked();
     if (!first_failure_.empty()) {
       result = Status::IOError(first_failure_);
       break;
@@ -145,8 +149,9 @@ Status WorkerSourceTask::Execute() {
 }
 
 Status WorkerSourceTask::SendRecord(SourceRecord& record) {
-  Value partition = record.source_partition;  // kept from before the transformations
-  Value offset = record.source_offset;
+  // Transformations see only the ConnectRecord part: the source partition and offset stay as polled.
+  Value partition = std::move(record.source_partition);
+  Value offset = std::move(record.source_offset);
   bool tolerated = false;
   bool keep = true;
   RETURN_IF_ERROR(WithTolerance(

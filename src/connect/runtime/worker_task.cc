@@ -149,10 +149,11 @@ Status WorkerTask::InitTransforms() {
 Status WorkerTask::WithTolerance(std::string_view stage, const std::function<Status()>& op, bool* tolerated,
                                  const std::function<std::string()>& describe) {
   *tolerated = false;
+  Status s = op();
+  if (s.ok()) return s;  // the hot path: no clock, no retry state
   const ConnectorConfig& c = setup_.parsed;
   auto start = std::chrono::steady_clock::now();
   int64_t delay = 300;
-  Status s = op();
   while (!s.ok() && IsRetriable(s) && c.errors_retry_timeout_ms != 0 && !stopping()) {
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     if (c.errors_retry_timeout_ms > 0 && elapsed >= c.errors_retry_timeout_ms) break;

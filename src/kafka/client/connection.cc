@@ -144,7 +144,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(std::string_view host, int 
   freeaddrinfo(res);
   if (fd < 0) return last.WithContext("cannot connect to " + where);
   std::unique_ptr<Connection> conn(new Connection(host_str, port, fd, std::move(options)));
-  RETURN_IF_ERROR(conn->NegotiateVersions().WithContext("ApiVersions with " + where));
+  RETURN_IF_ERROR(conn->NegotiateVersions().WithContext("ApiVersions"));
   return conn;
 }
 
@@ -257,11 +257,11 @@ Status Connection::NegotiateVersions() {
     msg::ApiVersionsResponse response;
     Reader r(body, body_size);
     Status s = response.Decode(r, version);
-    if (!s.ok() || r.remaining() != 0 ||
-        response.error_code == ErrorToInt(ErrorCode::kUnsupportedVersion)) {
+    if (!s.ok() || r.remaining() != 0 || response.error_code == ErrorToInt(ErrorCode::kUnsupportedVersion)) {
       response = msg::ApiVersionsResponse();
       Reader r0(body, body_size);
-      RETURN_IF_ERROR(CheckBody(response.Decode(r0, 0), r0.remaining(), header.request_api_key, 0));
+      const Status decoded = response.Decode(r0, 0);
+      RETURN_IF_ERROR(CheckBody(decoded, r0.remaining(), header.request_api_key, 0));
     }
     if (response.error_code == ErrorToInt(ErrorCode::kUnsupportedVersion) && attempt == 0) {
       int16_t their_max = -1;

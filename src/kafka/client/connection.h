@@ -90,7 +90,8 @@ class Connection {
     ASSIGN_OR_RETURN(ResponseFrame rf, Exchange(header, frame, timeout.value_or(options_.request_timeout)));
     Response response;
     Reader r(rf.bytes->data() + rf.body_offset, rf.bytes->size() - rf.body_offset, rf.bytes);
-    RETURN_IF_ERROR(CheckBody(response.Decode(r, version), r.remaining(), Request::kApiKey, version));
+    const Status decoded = response.Decode(r, version);
+    RETURN_IF_ERROR(CheckBody(decoded, r.remaining(), Request::kApiKey, version));
     return response;
   }
 

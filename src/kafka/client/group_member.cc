@@ -76,6 +76,10 @@ Result<JoinResult> GroupMember::Join(const std::vector<GroupProtocol>& protocols
     rebalance_needed_ = false;
   }
   Status last = Status::Timeout("no attempt finished");
+  // A timeout (maybe our own deadline cutting an attempt short) explains less than another failure.
+  auto remember = [&](const Status& s) {
+    if (s.code() != Status::Code::kTimeout || last.code() == Status::Code::kTimeout) last = s;
+  };
   for (;;) {
     {
       std::lock_guard lock(mu_);
@@ -88,14 +92,14 @@ Result<JoinResult> GroupMember::Join(const std::vector<GroupProtocol>& protocols
     if (Clock::now() >= deadline) {
       std::lock_guard lock(mu_);
       state_ = State::kUnjoined;
-      return Status::Timeout("group " + config_.group_id + ": no generation formed in time; last error: " +
-                             last.ToString());
+      return Status::Timeout("group " + config_.group_id +
+                             ": no generation formed in time; last error: " + last.ToString());
     }
     Retry retry = Retry::kAfterBackoff;
     if (coordinator_ == nullptr || !coordinator_->healthy()) {
       Result<std::unique_ptr<Connection>> found = FindCoordinator(deadline, &owner_conn_);
       if (!found.ok()) {
-        last = found.status();
+        remember(found.status());
       } else {
         coordinator_ = std::move(found).value();
       }
@@ -128,13 +132,14 @@ Result<JoinResult> GroupMember::Join(const std::vector<GroupProtocol>& protocols
         return r;
       }
       if (retry == Retry::kNo || r.status().code() == Status::Code::kAborted) return r.status();
-      last = r.status();
+      remember(r.status());
       if (retry == Retry::kRediscover) coordinator_.reset();
     }
     if (retry == Retry::kNow) continue;
     LOG_DEBUG("group {}: join attempt failed, retrying: {}", config_.group_id, last.ToString());
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    Backoff(std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(config_.retry_backoff_ms)));
+    Backoff(
+        std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(config_.retry_backoff_ms)));
   }
 }
 
@@ -208,8 +213,8 @@ Result<JoinResult> GroupMember::JoinOnce(Connection& conn, const std::vector<Gro
 }
 
 Result<JoinResult> GroupMember::SyncOnce(Connection& conn, JoinResult joined,
-                                         const std::vector<GroupMemberMetadata>& members, const AssignFn& assign,
-                                         Clock::time_point deadline, Retry* retry) {
+                                         const std::vector<GroupMemberMetadata>& members,
+                                         const AssignFn& assign, Clock::time_point deadline, Retry* retry) {
   const int16_t version = conn.NegotiatedVersion(msg::SyncGroupRequest::kApiKey);
   msg::SyncGroupRequest req;
   req.group_id = config_.group_id;
@@ -274,6 +279,7 @@ Status GroupMember::Leave() {
   std::string id;
   {
     std::lock_guard lock(mu_);
+    wakeup_ = false;  // leaving is never cancelled by a Wakeup() meant for Join()
     id = std::move(member_id_);
     member_id_.clear();
     generation_ = -1;

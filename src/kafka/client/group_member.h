@@ -47,14 +47,14 @@ namespace sluice::kafka::client {
 
 struct GroupMemberConfig {
   std::vector<std::string> bootstrap_servers;  // "host:port", tried in turn
-  std::string group_id;                         // group.id
-  std::string protocol_type = "consumer";       // "connect" for Kafka Connect workers
-  std::string client_id = "sluice";             // client.id; the broker builds member ids from it
-  int32_t session_timeout_ms = 10000;           // session.timeout.ms
-  int32_t rebalance_timeout_ms = 60000;         // rebalance.timeout.ms
-  int32_t heartbeat_interval_ms = 3000;         // heartbeat.interval.ms
-  int32_t retry_backoff_ms = 100;               // retry.backoff.ms
-  int32_t request_timeout_ms = 30000;           // request.timeout.ms (JoinGroup/SyncGroup wait longer)
+  std::string group_id;                        // group.id
+  std::string protocol_type = "consumer";      // "connect" for Kafka Connect workers
+  std::string client_id = "sluice";            // client.id; the broker builds member ids from it
+  int32_t session_timeout_ms = 10000;          // session.timeout.ms
+  int32_t rebalance_timeout_ms = 60000;        // rebalance.timeout.ms
+  int32_t heartbeat_interval_ms = 3000;        // heartbeat.interval.ms
+  int32_t retry_backoff_ms = 100;              // retry.backoff.ms
+  int32_t request_timeout_ms = 30000;          // request.timeout.ms (JoinGroup/SyncGroup wait longer)
   int32_t connect_timeout_ms = 10000;
   // Called when a rebalance becomes needed (see the file comment). Optional.
   std::function<void()> on_rebalance_needed;
@@ -108,7 +108,8 @@ class GroupMember {
                           std::chrono::milliseconds timeout);
 
   // Sends LeaveGroup (when this member has an id) and forgets the generation; the heartbeat thread
-  // stops. OK when there is nothing to leave. A later Join() joins as a new member.
+  // stops. OK when there is nothing to leave (UNKNOWN_MEMBER_ID counts as left). A later Join() joins
+  // as a new member. Clears a pending Wakeup().
   Status Leave();
 
   // True from the moment the coordinator asks for a rebalance (or the session is lost) until the next
@@ -116,7 +117,8 @@ class GroupMember {
   bool RebalanceNeeded() const;
   // Waits up to `timeout` for RebalanceNeeded(); returns it.
   bool WaitForRebalance(std::chrono::milliseconds timeout) const;
-  // Makes a blocked (or the next) Join() return Aborted promptly. Any thread.
+  // Makes a blocked (or the next) Join() return Aborted: a request in flight is interrupted at once; a
+  // connection being opened finishes first (bounded by connect_timeout_ms). Any thread.
   void Wakeup();
 
   // The current generation (-1 when not joined) and member id ("" before the first JoinGroup).

@@ -37,7 +37,8 @@ Result<std::unique_ptr<Connection>> GroupMember::FindCoordinator(Clock::time_poi
     ASSIGN_OR_RETURN(auto host_port, ParseHostPort(config_.bootstrap_servers[index]));
     ConnectionOptions options = MakeConnectionOptions();
     options.connect_timeout = std::min(options.connect_timeout, Until(deadline));
-    Result<std::unique_ptr<Connection>> bootstrap = Connection::Open(host_port.first, host_port.second, options);
+    Result<std::unique_ptr<Connection>> bootstrap =
+        Connection::Open(host_port.first, host_port.second, options);
     if (!bootstrap.ok()) {
       last = bootstrap.status();
       continue;
@@ -55,8 +56,8 @@ Result<std::unique_ptr<Connection>> GroupMember::FindCoordinator(Clock::time_poi
       if (cancelled()) return Status::Aborted("group " + config_.group_id + ": cancelled");
       *slot = conn.get();
     }
-    Result<msg::FindCoordinatorResponse> resp = conn->Call<msg::FindCoordinatorResponse>(
-        req, std::min(options.request_timeout, Until(deadline)));
+    Result<msg::FindCoordinatorResponse> resp =
+        conn->Call<msg::FindCoordinatorResponse>(req, std::min(options.request_timeout, Until(deadline)));
     {
       std::lock_guard lock(mu_);
       *slot = nullptr;
@@ -82,8 +83,9 @@ Result<std::unique_ptr<Connection>> GroupMember::FindCoordinator(Clock::time_poi
       found.port = resp->port;
     }
     if (found.error_code != 0) {
-      last = Status::Unavailable("FindCoordinator via " + conn->address() + ": " +
-                                 DescribeErrorCode(found.error_code) + " " + found.error_message.value_or(""));
+      last =
+          Status::Unavailable("FindCoordinator via " + conn->address() + ": " +
+                              DescribeErrorCode(found.error_code) + " " + found.error_message.value_or(""));
       continue;
     }
     {
@@ -219,7 +221,8 @@ bool GroupMember::HeartbeatOnce(std::unique_ptr<Connection>* conn) {
   if (*conn != nullptr && !(*conn)->healthy()) drop();
   Status failure;
   if (*conn == nullptr) {
-    Result<std::unique_ptr<Connection>> found = FindCoordinator(Clock::now() + request_timeout, &heartbeat_conn_);
+    Result<std::unique_ptr<Connection>> found =
+        FindCoordinator(Clock::now() + request_timeout, &heartbeat_conn_);
     if (found.ok()) {
       std::lock_guard lock(mu_);
       *conn = std::move(found).value();

@@ -40,40 +40,38 @@ Bytes I64(int64_t v) {
 // ASSIGNMENT_V1), each message preceded by its int16 version header.
 
 // Eager worker metadata: version 0, url "http://w1:8083" (14 bytes), config offset 7.
-const Bytes kMetadataV0 = {0x00, 0x00,                                                        // version 0
-                           0x00, 0x0E, 'h',  't',  't',  'p',  ':',  '/',  '/', 'w', '1', ':',  // url
-                           '8',  '0',  '8',  '3',                                             //
-                           0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07};                   // offset 7
+const Bytes kMetadataV0 = {0x00, 0x00,                                                         // version 0
+                           0x00, 0x0E, 'h',  't',  't',  'p',  ':',  '/', '/', 'w', '1', ':',  // url
+                           '8',  '0',  '8',  '3',                                              //
+                           0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07};                    // offset 7
 
 // Eager assignment: error 0, leader "L", leader url "u", offset 9, connector "c" itself (task -1) and
 // its tasks 0 and 1, all in one ConnectorAssignment entry.
-const Bytes kAssignmentV0 = {
-    0x00, 0x00,                                      // version 0
-    0x00, 0x00,                                      // error NO_ERROR
-    0x00, 0x01, 'L',                                 // leader
-    0x00, 0x01, 'u',                                 // leader url
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09,  // config offset 9
-    0x00, 0x00, 0x00, 0x01,                          // 1 connector assignment
-    0x00, 0x01, 'c',                                 //   connector "c"
-    0x00, 0x00, 0x00, 0x03,                          //   3 task ids
-    0xFF, 0xFF, 0xFF, 0xFF,                          //   -1: the connector itself
-    0x00, 0x00, 0x00, 0x00,                          //   task 0
-    0x00, 0x00, 0x00, 0x01};                         //   task 1
+const Bytes kAssignmentV0 = {0x00, 0x00,                                      // version 0
+                             0x00, 0x00,                                      // error NO_ERROR
+                             0x00, 0x01, 'L',                                 // leader
+                             0x00, 0x01, 'u',                                 // leader url
+                             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09,  // config offset 9
+                             0x00, 0x00, 0x00, 0x01,                          // 1 connector assignment
+                             0x00, 0x01, 'c',                                 //   connector "c"
+                             0x00, 0x00, 0x00, 0x03,                          //   3 task ids
+                             0xFF, 0xFF, 0xFF, 0xFF,                          //   -1: the connector itself
+                             0x00, 0x00, 0x00, 0x00,                          //   task 0
+                             0x00, 0x00, 0x00, 0x01};                         //   task 1
 
 // Incremental assignment v1: task c-1 assigned; connector "d" revoked; delay 5000 ms (0x1388).
-const Bytes kAssignmentV1 = {
-    0x00, 0x01,                                      // version 1
-    0x00, 0x00,                                      // error
-    0x00, 0x01, 'L',                                 // leader
-    0x00, 0x01, 'u',                                 // leader url
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09,  // config offset 9
-    0x00, 0x00, 0x00, 0x01,                          // assignment: 1 entry
-    0x00, 0x01, 'c', 0x00, 0x00, 0x00, 0x01,         //   "c": 1 task id
-    0x00, 0x00, 0x00, 0x01,                          //   task 1
-    0x00, 0x00, 0x00, 0x01,                          // revoked: 1 entry
-    0x00, 0x01, 'd', 0x00, 0x00, 0x00, 0x01,         //   "d": 1 task id
-    0xFF, 0xFF, 0xFF, 0xFF,                          //   the connector itself
-    0x00, 0x00, 0x13, 0x88};                         // delay 5000
+const Bytes kAssignmentV1 = {0x00, 0x01,                                      // version 1
+                             0x00, 0x00,                                      // error
+                             0x00, 0x01, 'L',                                 // leader
+                             0x00, 0x01, 'u',                                 // leader url
+                             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09,  // config offset 9
+                             0x00, 0x00, 0x00, 0x01,                          // assignment: 1 entry
+                             0x00, 0x01, 'c',  0x00, 0x00, 0x00, 0x01,        //   "c": 1 task id
+                             0x00, 0x00, 0x00, 0x01,                          //   task 1
+                             0x00, 0x00, 0x00, 0x01,                          // revoked: 1 entry
+                             0x00, 0x01, 'd',  0x00, 0x00, 0x00, 0x01,        //   "d": 1 task id
+                             0xFF, 0xFF, 0xFF, 0xFF,                          //   the connector itself
+                             0x00, 0x00, 0x13, 0x88};                         // delay 5000
 
 ConnectAssignment Eager() {
   ConnectAssignment a;
@@ -131,8 +129,16 @@ TEST(ConnectProtocolTest, GoldenMetadataV2WithAllocation) {
   current.config_offset = 9;
   current.connectors = {"c"};
   WorkerMetadata m{kConnectProtocolV2, "u", 9, current};
-  const Bytes allocation = Cat({{0x00, 0x02, 0x00, 0x00}, Str("L"), Str("u"), I64(9), I32(1), Str("c"), I32(1),
-                                I32(-1), I32(0), I32(0)});
+  const Bytes allocation = Cat({{0x00, 0x02, 0x00, 0x00},
+                                Str("L"),
+                                Str("u"),
+                                I64(9),
+                                I32(1),
+                                Str("c"),
+                                I32(1),
+                                I32(-1),
+                                I32(0),
+                                I32(0)});
   ASSERT_EQ(allocation.size(), 41u);
   const Bytes golden = Cat({{0x00, 0x02}, Str("u"), I64(9), I32(41), allocation});
   auto encoded = EncodeWorkerMetadata(m);
@@ -173,7 +179,8 @@ TEST(ConnectProtocolTest, RoundTripsAtEveryVersion) {
     auto back = DecodeAssignment(*bytes);
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     // Tasks come back grouped by connector (Kafka's layout), so compare as grouped.
-    std::vector<ConnectorTaskId> expected_tasks = {{"jdbc-source", 0}, {"jdbc-source", 3}, {"s3-sink", 2}, {"other", 7}};
+    std::vector<ConnectorTaskId> expected_tasks = {
+        {"jdbc-source", 0}, {"jdbc-source", 3}, {"s3-sink", 2}, {"other", 7}};
     EXPECT_EQ(back->tasks, expected_tasks) << "version " << version;
     back->tasks = a.tasks;
     EXPECT_EQ(*back, a) << "version " << version;
@@ -257,13 +264,15 @@ TEST(ConnectProtocolTest, BadBytesAreCorruption) {
     EXPECT_FALSE(DecodeWorkerMetadata(std::span<const uint8_t>(kMetadataV0.data(), n)).ok()) << n;
   }
   // A partial delay field is an error even in version 1.
-  EXPECT_FALSE(DecodeAssignment(std::span<const uint8_t>(kAssignmentV1.data(), kAssignmentV1.size() - 2)).ok());
+  EXPECT_FALSE(
+      DecodeAssignment(std::span<const uint8_t>(kAssignmentV1.data(), kAssignmentV1.size() - 2)).ok());
   // Negative version, null string, null v0 array, huge counts.
   EXPECT_EQ(DecodeAssignment(Bytes{0xFF, 0xFF}).status().code(), Status::Code::kCorruption);
   EXPECT_FALSE(DecodeAssignment(Cat({{0, 0, 0, 0}, {0xFF, 0xFF}})).ok());
   EXPECT_FALSE(DecodeAssignment(Cat({{0, 0, 0, 0}, Str("L"), Str("u"), I64(0), I32(-1)})).ok());
   EXPECT_FALSE(DecodeAssignment(Cat({{0, 0, 0, 0}, Str("L"), Str("u"), I64(0), I32(0x7FFFFFFF)})).ok());
-  EXPECT_FALSE(DecodeAssignment(Cat({{0, 0, 0, 0}, Str("L"), Str("u"), I64(0), I32(1), Str("c"), I32(1 << 30)})).ok());
+  EXPECT_FALSE(
+      DecodeAssignment(Cat({{0, 0, 0, 0}, Str("L"), Str("u"), I64(0), I32(1), Str("c"), I32(1 << 30)})).ok());
   EXPECT_FALSE(DecodeWorkerMetadata(Cat({{0, 1}, Str("u"), I64(0), I32(100)})).ok());
   // An allocation that is itself malformed.
   EXPECT_FALSE(DecodeWorkerMetadata(Cat({{0, 1}, Str("u"), I64(0), I32(2), {0xFF, 0xFF}})).ok());

@@ -36,19 +36,12 @@ HttpResponse Http(int port, const std::string& method, const std::string& path, 
   httplib::Client cli("127.0.0.1", port);
   cli.set_connection_timeout(5);
   cli.set_read_timeout(120);
-  httplib::Result r;
   const char* type = "application/json";
-  if (method == "GET") {
-    r = cli.Get(path);
-  } else if (method == "POST") {
-    r = cli.Post(path, body, type);
-  } else if (method == "PUT") {
-    r = cli.Put(path, body, type);
-  } else if (method == "PATCH") {
-    r = cli.Patch(path, body, type);
-  } else if (method == "DELETE") {
-    r = cli.Delete(path);
-  }
+  httplib::Result r = method == "GET"     ? cli.Get(path)
+                      : method == "POST"  ? cli.Post(path, body, type)
+                      : method == "PUT"   ? cli.Put(path, body, type)
+                      : method == "PATCH" ? cli.Patch(path, body, type)
+                                          : cli.Delete(path);
   HttpResponse out;
   if (!r) return out;
   out.status = r->status;

@@ -129,7 +129,8 @@ std::vector<uint8_t> FakeBroker::AnswerApiVersions(const kafka::DecodedRequest& 
     version = 0;
   }
   std::vector<uint8_t> out;
-  (void)kafka::EncodeResponseFrame(req.header.request_api_key, version, req.header.correlation_id, resp, &out);
+  (void)kafka::EncodeResponseFrame(req.header.request_api_key, version, req.header.correlation_id, resp,
+                                   &out);
   return out;
 }
 

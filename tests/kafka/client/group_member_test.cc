@@ -29,9 +29,7 @@ constexpr auto kLimit = std::chrono::seconds(60);  // failure limit for anything
 std::vector<uint8_t> Bytes(std::string_view s) { return {s.begin(), s.end()}; }
 std::string Text(const std::vector<uint8_t>& b) { return {b.begin(), b.end()}; }
 
-std::map<std::string, std::string> BrokerSettings() {
-  return {{"group.min.session.timeout.ms", "500"}};
-}
+std::map<std::string, std::string> BrokerSettings() { return {{"group.min.session.timeout.ms", "500"}}; }
 
 GroupMemberConfig Config(const std::string& bootstrap, const std::string& group) {
   GroupMemberConfig c;
@@ -47,8 +45,8 @@ GroupMemberConfig Config(const std::string& bootstrap, const std::string& group)
 }
 
 // The leader assigns each member "assigned:<member id>:<its metadata>".
-Result<std::map<std::string, std::vector<uint8_t>>> EchoAssign(const std::string& /*protocol*/,
-                                                               const std::vector<GroupMemberMetadata>& members) {
+Result<std::map<std::string, std::vector<uint8_t>>> EchoAssign(
+    const std::string& /*protocol*/, const std::vector<GroupMemberMetadata>& members) {
   std::map<std::string, std::vector<uint8_t>> out;
   for (const auto& m : members) out[m.member_id] = Bytes("assigned:" + m.member_id + ":" + Text(m.metadata));
   return out;
@@ -150,6 +148,12 @@ TEST(GroupMemberTest, ThreeMembersFormAGenerationAndRebalanceWhenOneLeaves) {
   w3.Stop(/*leave=*/true);
   const int32_t next = WaitForGeneration({&w1, &w2}, 2, gen);
   ASSERT_GT(next, gen) << "the remaining members never rejoined without w3";
+  // They learnt it from heartbeats answered REBALANCE_IN_PROGRESS, which also ran the callback.
+  const auto deadline = std::chrono::steady_clock::now() + kLimit;
+  while (w1.rebalance_callbacks() + w2.rebalance_callbacks() == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
   EXPECT_GT(w1.rebalance_callbacks() + w2.rebalance_callbacks(), 0);
   w1.Stop();
   w2.Stop();
@@ -226,6 +230,31 @@ TEST(GroupMemberTest, SingleMemberJoinsLeadsAndLeaves) {
   EXPECT_NE(again->member_id, r->member_id);
 }
 
+// When the coordinator goes away, heartbeats fail; after session.timeout.ms without a successful one
+// the member asks its owner to rejoin.
+TEST(GroupMemberTest, LostCoordinatorMeansRebalanceNeeded) {
+  BrokerProcess broker(BrokerSettings());
+  ASSERT_TRUE(broker.Start()) << broker.Output();
+  GroupMemberConfig config = Config(broker.bootstrap(), "fragile");
+  config.session_timeout_ms = 1000;
+  config.heartbeat_interval_ms = 100;
+  config.connect_timeout_ms = 200;
+  config.request_timeout_ms = 500;
+  std::atomic<int> callbacks{0};
+  config.on_rebalance_needed = [&callbacks] { ++callbacks; };
+  GroupMember member(config);
+  auto r = member.Join({{"default", {}}}, EchoAssign, kLimit);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  broker.Kill();
+  EXPECT_TRUE(member.WaitForRebalance(kLimit));
+  // The callback runs on the heartbeat thread right after the flag is set.
+  const auto deadline = std::chrono::steady_clock::now() + kLimit;
+  while (callbacks == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(callbacks.load(), 1);
+  EXPECT_EQ(member.generation(), -1);
+  EXPECT_FALSE(member.Leave().ok());  // nobody to tell
+}
+
 TEST(GroupMemberTest, AssignorErrorsAndBadConfigEndJoin) {
   BrokerProcess broker(BrokerSettings());
   ASSERT_TRUE(broker.Start()) << broker.Output();
@@ -241,7 +270,8 @@ TEST(GroupMemberTest, AssignorErrorsAndBadConfigEndJoin) {
   bad.heartbeat_interval_ms = bad.session_timeout_ms;
   EXPECT_FALSE(bad.Validate().ok());
   GroupMember invalid(bad);
-  EXPECT_EQ(invalid.Join({{"default", {}}}, EchoAssign, kLimit).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(invalid.Join({{"default", {}}}, EchoAssign, kLimit).status().code(),
+            Status::Code::kInvalidArgument);
   // The broker refuses a session timeout below group.min.session.timeout.ms: not retriable.
   GroupMemberConfig tiny = Config(broker.bootstrap(), "g");
   tiny.session_timeout_ms = 100;
@@ -257,7 +287,8 @@ TEST(GroupMemberTest, AssignorErrorsAndBadConfigEndJoin) {
 TEST(GroupMemberTest, UnreachableCoordinatorTimesOut) {
   const int dead_port = testing::UnusedPort();
   FakeBroker fake([dead_port](const DecodedRequest& req) -> std::optional<std::vector<uint8_t>> {
-    if (req.header.request_api_key == msg::ApiVersionsRequest::kApiKey) return FakeBroker::AnswerApiVersions(req);
+    if (req.header.request_api_key == msg::ApiVersionsRequest::kApiKey)
+      return FakeBroker::AnswerApiVersions(req);
     msg::FindCoordinatorResponse resp;
     msg::FindCoordinatorResponse::Coordinator c;
     c.key = "g";
@@ -269,6 +300,7 @@ TEST(GroupMemberTest, UnreachableCoordinatorTimesOut) {
   });
   GroupMemberConfig config = Config(fake.address(), "g");
   config.connect_timeout_ms = 500;
+
   GroupMember member(config);
   auto r = member.Join({{"default", {}}}, EchoAssign, 1500ms);
   ASSERT_FALSE(r.ok());
@@ -327,7 +359,8 @@ TEST(GroupMemberTest, WakeupAbortsABlockedJoin) {
   std::atomic<int> fake_port{0};
   std::atomic<int> joins{0};
   FakeBroker fake([&](const DecodedRequest& req) -> std::optional<std::vector<uint8_t>> {
-    if (req.header.request_api_key == msg::ApiVersionsRequest::kApiKey) return FakeBroker::AnswerApiVersions(req);
+    if (req.header.request_api_key == msg::ApiVersionsRequest::kApiKey)
+      return FakeBroker::AnswerApiVersions(req);
     if (req.header.request_api_key == msg::FindCoordinatorRequest::kApiKey) {
       msg::FindCoordinatorResponse resp;
       resp.coordinators.emplace_back();

@@ -148,6 +148,13 @@ Status EncodeMetadataTo(const WorkerMetadata& m, Writer& w) {
   return Status::OK();
 }
 
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
 }  // namespace
 
 std::string_view ProtocolName(ConnectProtocolCompatibility mode) {
@@ -175,17 +182,16 @@ int16_t ProtocolVersion(ConnectProtocolCompatibility mode) {
 }
 
 std::optional<ConnectProtocolCompatibility> CompatibilityFromProtocolName(std::string_view name) {
+  const std::string lower = Lower(name);
   for (auto mode : {ConnectProtocolCompatibility::kEager, ConnectProtocolCompatibility::kCompatible,
                     ConnectProtocolCompatibility::kSessioned}) {
-    if (ProtocolName(mode) == name) return mode;
+    if (ProtocolName(mode) == lower) return mode;
   }
   return std::nullopt;
 }
 
 Result<ConnectProtocolCompatibility> ParseConnectProtocolConfig(std::string_view value) {
-  std::string lower(value);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = Lower(value);
   if (lower == "eager") return ConnectProtocolCompatibility::kEager;
   if (lower == "compatible") return ConnectProtocolCompatibility::kCompatible;
   if (lower == "sessioned") return ConnectProtocolCompatibility::kSessioned;

@@ -56,7 +56,7 @@ enum class ConnectProtocolCompatibility { kEager, kCompatible, kSessioned };
 std::string_view ProtocolName(ConnectProtocolCompatibility mode);
 // 0, 1, 2.
 int16_t ProtocolVersion(ConnectProtocolCompatibility mode);
-// From a JoinGroup protocol name (exact, as Kafka compares lower case); nullopt if unknown.
+// From a JoinGroup protocol name, case-insensitively as Kafka; nullopt if unknown.
 std::optional<ConnectProtocolCompatibility> CompatibilityFromProtocolName(std::string_view name);
 // From the connect.protocol config value ("eager", "compatible", "sessioned", any case).
 Result<ConnectProtocolCompatibility> ParseConnectProtocolConfig(std::string_view value);

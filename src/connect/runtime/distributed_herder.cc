@@ -115,6 +115,7 @@ void DistributedHerder::Stop() {
     if (stop_ && !thread_.joinable()) return;
     stop_ = true;
     cv_.notify_all();
+    stable_cv_.notify_all();
   }
   member_->Wakeup();
   if (thread_.joinable()) thread_.join();
@@ -162,6 +163,10 @@ void DistributedHerder::Run() {
 }
 
 Status DistributedHerder::Rebalance() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stable_ = false;
+  }
   worker_->StopAll();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -193,6 +198,8 @@ Status DistributedHerder::Rebalance() {
       is_leader_ = joined->is_leader;
       leader_url_ = assignment_.leader_url;
       ready_ = true;
+      stable_ = true;
+      stable_cv_.notify_all();
     }
     LOG_INFO("joined group {} generation {} as {}{}: {} connector(s), {} task(s)", config_.group_id, joined->generation_id,
              joined->member_id, joined->is_leader ? " (leader)" : "", assignment_.connectors.size(), assignment_.tasks.size());
@@ -410,7 +417,10 @@ Status DistributedHerder::RequireLeader() const {
 }
 
 std::optional<std::string> DistributedHerder::ForwardWritesTo() {
-  std::lock_guard<std::mutex> lock(mu_);
+  // A write arriving during a rebalance waits for it (as Kafka queues it on its herder thread), so
+  // that it goes to the leader of the new generation.
+  std::unique_lock<std::mutex> lock(mu_);
+  stable_cv_.wait_for(lock, kRequestTimeout, [&] { return stop_ || stable_; });
   if (is_leader_ || leader_url_.empty()) return std::nullopt;
   return leader_url_;
 }

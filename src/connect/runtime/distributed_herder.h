@@ -98,7 +98,9 @@ class DistributedHerder : public HerderBase {
   std::condition_variable cv_;
   std::deque<ConfigEvent> events_;
   std::deque<std::function<void()>> requests_;
-  bool ready_ = false;  // the first generation has started
+  bool ready_ = false;   // the first generation has started
+  bool stable_ = false;  // a generation is current (no rebalance under way)
+  std::condition_variable stable_cv_;
   bool stop_ = false;
   bool is_leader_ = false;
   std::string leader_url_;

@@ -100,6 +100,8 @@ Status WorkerSourceTask::Execute() {
   auto next_commit = Clock::now() + std::chrono::milliseconds(w.offset_flush_interval_ms);
   std::vector<SourceRecord> batch;
   Status result;
+  bool retrying = false;
+  int64_t retry_backoff_ms = 1000;
   while (!stopping()) {
     if (!AwaitUnpaused([&] {
           rd_kafka_poll(producer_.get(), 100);
@@ -110,12 +112,22 @@ Status WorkerSourceTask::Execute() {
     Status s = task_->Poll(batch);
     if (!s.ok()) {
       if (IsRetriable(s)) {
-        LOG_WARN("task {}-{}: poll failed, retrying: {}", setup_.id.connector, setup_.id.task, s.ToString());
-        WaitFor(std::chrono::milliseconds(1000));
+        // Still RUNNING, but the status carries the trouble until a poll succeeds again.
+        LOG_WARN("task {}-{}: poll failed, retrying in {} ms: {}", setup_.id.connector, setup_.id.task,
+                 retry_backoff_ms, s.ToString());
+        if (!retrying) Report("RUNNING", s.WithContext("retrying after a retriable error"));
+        retrying = true;
+        WaitFor(std::chrono::milliseconds(retry_backoff_ms));
+        retry_backoff_ms = std::min<int64_t>(retry_backoff_ms * 2, 30000);
         continue;
       }
       result = s.WithContext("poll");
       break;
+    }
+    if (retrying) {
+      retrying = false;
+      retry_backoff_ms = 1000;
+      Report("RUNNING");
     }
     for (SourceRecord& r : batch) {
       s = SendRecord(r);

@@ -72,7 +72,8 @@ int RunWorker(std::span<char*> args, bool distributed) {
   std::string first = args[0];
   if (first == "--help" || first == "-h") return Usage(distributed);
   const char* level = std::getenv("SLUICE_LOG_LEVEL");
-  if (Status ls = InitLogging(level ? level : "info"); !ls.ok()) std::fprintf(stderr, "%s\n", ls.ToString().c_str());
+  if (Status ls = InitLogging(level ? level : "info"); !ls.ok())
+    std::fprintf(stderr, "%s\n", ls.ToString().c_str());
   auto props = LoadPropertiesFile(first);
   if (!props.ok()) {
     std::fprintf(stderr, "%s\n", props.status().ToString().c_str());

@@ -23,7 +23,8 @@ class Converter {
   virtual Status Configure(const ConfigMap& props, bool is_key) = 0;
   virtual Result<std::optional<std::string>> FromConnectData(std::string_view topic, const Schema* schema,
                                                              const Value& value) = 0;
-  virtual Result<SchemaAndValue> ToConnectData(std::string_view topic, std::optional<std::string_view> bytes) = 0;
+  virtual Result<SchemaAndValue> ToConnectData(std::string_view topic,
+                                               std::optional<std::string_view> bytes) = 0;
 };
 
 class HeaderConverter {

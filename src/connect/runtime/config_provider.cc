@@ -35,14 +35,16 @@ Result<ConfigProviders> ConfigProviders::Create(const ConfigMap& worker_props) {
     } else if (is("DirectoryConfigProvider")) {
       p.providers_[name] = Kind::kDirectory;
     } else {
-      return Status::InvalidArgument("config.providers." + name + ".class: unknown config provider " + c +
-                                     " (known: FileConfigProvider, EnvVarConfigProvider, DirectoryConfigProvider)");
+      return Status::InvalidArgument(
+          "config.providers." + name + ".class: unknown config provider " + c +
+          " (known: FileConfigProvider, EnvVarConfigProvider, DirectoryConfigProvider)");
     }
   }
   return p;
 }
 
-Result<std::string> ConfigProviders::Lookup(Kind kind, const std::string& path, const std::string& key) const {
+Result<std::string> ConfigProviders::Lookup(Kind kind, const std::string& path,
+                                            const std::string& key) const {
   switch (kind) {
     case Kind::kEnv: {
       const char* v = std::getenv(key.c_str());

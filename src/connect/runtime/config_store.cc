@@ -42,9 +42,11 @@ bool SplitTaskKey(const std::string& rest, std::string* name, int32_t* task) {
 
 }  // namespace
 
-KafkaConfigStore::KafkaConfigStore(ClientOptions producer, ClientOptions consumer, NewTopicSpec topic, Listener listener)
+KafkaConfigStore::KafkaConfigStore(ClientOptions producer, ClientOptions consumer, NewTopicSpec topic,
+                                   Listener listener)
     : listener_(std::move(listener)),
-      log_(std::move(producer), std::move(consumer), std::move(topic), [this](const LogRecord& rec) { Apply(rec); }) {}
+      log_(std::move(producer), std::move(consumer), std::move(topic),
+           [this](const LogRecord& rec) { Apply(rec); }) {}
 
 ClusterConfigState KafkaConfigStore::Snapshot() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -113,8 +115,9 @@ void KafkaConfigStore::Apply(const LogRecord& rec) {
         state_.target_states.erase(name);
       } else if (value.is_object() && value.contains("state") && value["state"].is_string()) {
         // Kafka 3.5+ writes STOPPED as {"state":"PAUSED","state.v2":"STOPPED"} for older readers.
-        std::string s = value.contains("state.v2") && value["state.v2"].is_string() ? value["state.v2"].get<std::string>()
-                                                                                   : value["state"].get<std::string>();
+        std::string s = value.contains("state.v2") && value["state.v2"].is_string()
+                            ? value["state.v2"].get<std::string>()
+                            : value["state"].get<std::string>();
         state_.target_states[name] = s == "PAUSED"    ? TargetState::kPaused
                                      : s == "STOPPED" ? TargetState::kStopped
                                                       : TargetState::kStarted;
@@ -130,7 +133,8 @@ void KafkaConfigStore::Apply(const LogRecord& rec) {
     } else if (StartsWith(key, "restart-task-")) {
       std::string name;
       int32_t task = 0;
-      if (SplitTaskKey(key.substr(13), &name, &task)) event = ConfigEvent{ConfigEvent::Kind::kRestartTask, name, task};
+      if (SplitTaskKey(key.substr(13), &name, &task))
+        event = ConfigEvent{ConfigEvent::Kind::kRestartTask, name, task};
     }
   }
   if (event && listener_) listener_(*event);

@@ -37,7 +37,14 @@ struct ClusterConfigState {
 };
 
 struct ConfigEvent {
-  enum class Kind { kConnectorConfig, kConnectorRemoved, kTasksCommitted, kTargetState, kRestartConnector, kRestartTask };
+  enum class Kind {
+    kConnectorConfig,
+    kConnectorRemoved,
+    kTasksCommitted,
+    kTargetState,
+    kRestartConnector,
+    kRestartTask
+  };
   Kind kind;
   std::string connector;
   int32_t task = -1;
@@ -56,7 +63,8 @@ class KafkaConfigStore {
   ClusterConfigState Snapshot();
 
   // Each write waits for the broker's acknowledgement.
-  Status PutConnectorConfig(const std::string& name, const ConfigMap& config, std::optional<TargetState> initial);
+  Status PutConnectorConfig(const std::string& name, const ConfigMap& config,
+                            std::optional<TargetState> initial);
   Status RemoveConnector(const std::string& name);
   Status PutTaskConfigs(const std::string& name, const std::vector<ConfigMap>& configs);
   Status PutTargetState(const std::string& name, TargetState state);

@@ -29,17 +29,70 @@ void DefineCommon(ConfigDef& def) {
                  .Width(Width::kShort)
                  .DisplayName("Tasks max")
                  .Doc("Maximum number of tasks to use for this connector."));
-  def.Define(ConfigKey("key.converter", ConfigType::kClass).NullDefault().Importance(Importance::kLow).Group("Common", 4).DisplayName("Key converter class").Doc("Converter of record keys; the worker's when unset."));
-  def.Define(ConfigKey("value.converter", ConfigType::kClass).NullDefault().Importance(Importance::kLow).Group("Common", 5).DisplayName("Value converter class").Doc("Converter of record values; the worker's when unset."));
-  def.Define(ConfigKey("header.converter", ConfigType::kClass).NullDefault().Importance(Importance::kLow).Group("Common", 6).DisplayName("Header converter class").Doc("Converter of record headers; the worker's when unset."));
-  def.Define(ConfigKey("config.action.reload", ConfigType::kString).Default("restart").Validate(ValidString::InIgnoreCase({"none", "restart"})).Importance(Importance::kLow).Group("Common", 7).Doc("What to do when external config providers change."));
-  def.Define(ConfigKey("transforms", ConfigType::kList).Default("").Importance(Importance::kLow).Group("Transforms", 1).DisplayName("Transforms").Doc("Aliases for the transformations to be applied to records."));
-  def.Define(ConfigKey("predicates", ConfigType::kList).Default("").Importance(Importance::kLow).Group("Predicates", 1).DisplayName("Predicates").Doc("Aliases for the predicates used by transformations."));
-  def.Define(ConfigKey("errors.retry.timeout", ConfigType::kLong).Default("0").Validate(Range::AtLeast(-1)).Importance(Importance::kMedium).Group("Error Handling", 1).Doc("Maximum duration in ms a failed operation is retried; -1 for ever."));
-  def.Define(ConfigKey("errors.retry.delay.max.ms", ConfigType::kLong).Default("60000").Validate(Range::AtLeast(1)).Importance(Importance::kMedium).Group("Error Handling", 2).Doc("Maximum ms between consecutive retries."));
-  def.Define(ConfigKey("errors.tolerance", ConfigType::kString).Default("none").Validate(ValidString::InIgnoreCase({"none", "all"})).Importance(Importance::kMedium).Group("Error Handling", 3).Doc("none: an error fails the task; all: problematic records are skipped."));
-  def.Define(ConfigKey("errors.log.enable", ConfigType::kBoolean).Default("false").Importance(Importance::kMedium).Group("Error Handling", 4).Doc("Log each error and the failed operation."));
-  def.Define(ConfigKey("errors.log.include.messages", ConfigType::kBoolean).Default("false").Importance(Importance::kMedium).Group("Error Handling", 5).Doc("Include the failed record in the log."));
+  def.Define(ConfigKey("key.converter", ConfigType::kClass)
+                 .NullDefault()
+                 .Importance(Importance::kLow)
+                 .Group("Common", 4)
+                 .DisplayName("Key converter class")
+                 .Doc("Converter of record keys; the worker's when unset."));
+  def.Define(ConfigKey("value.converter", ConfigType::kClass)
+                 .NullDefault()
+                 .Importance(Importance::kLow)
+                 .Group("Common", 5)
+                 .DisplayName("Value converter class")
+                 .Doc("Converter of record values; the worker's when unset."));
+  def.Define(ConfigKey("header.converter", ConfigType::kClass)
+                 .NullDefault()
+                 .Importance(Importance::kLow)
+                 .Group("Common", 6)
+                 .DisplayName("Header converter class")
+                 .Doc("Converter of record headers; the worker's when unset."));
+  def.Define(ConfigKey("config.action.reload", ConfigType::kString)
+                 .Default("restart")
+                 .Validate(ValidString::InIgnoreCase({"none", "restart"}))
+                 .Importance(Importance::kLow)
+                 .Group("Common", 7)
+                 .Doc("What to do when external config providers change."));
+  def.Define(ConfigKey("transforms", ConfigType::kList)
+                 .Default("")
+                 .Importance(Importance::kLow)
+                 .Group("Transforms", 1)
+                 .DisplayName("Transforms")
+                 .Doc("Aliases for the transformations to be applied to records."));
+  def.Define(ConfigKey("predicates", ConfigType::kList)
+                 .Default("")
+                 .Importance(Importance::kLow)
+                 .Group("Predicates", 1)
+                 .DisplayName("Predicates")
+                 .Doc("Aliases for the predicates used by transformations."));
+  def.Define(ConfigKey("errors.retry.timeout", ConfigType::kLong)
+                 .Default("0")
+                 .Validate(Range::AtLeast(-1))
+                 .Importance(Importance::kMedium)
+                 .Group("Error Handling", 1)
+                 .Doc("Maximum duration in ms a failed operation is retried; -1 for ever."));
+  def.Define(ConfigKey("errors.retry.delay.max.ms", ConfigType::kLong)
+                 .Default("60000")
+                 .Validate(Range::AtLeast(1))
+                 .Importance(Importance::kMedium)
+                 .Group("Error Handling", 2)
+                 .Doc("Maximum ms between consecutive retries."));
+  def.Define(ConfigKey("errors.tolerance", ConfigType::kString)
+                 .Default("none")
+                 .Validate(ValidString::InIgnoreCase({"none", "all"}))
+                 .Importance(Importance::kMedium)
+                 .Group("Error Handling", 3)
+                 .Doc("none: an error fails the task; all: problematic records are skipped."));
+  def.Define(ConfigKey("errors.log.enable", ConfigType::kBoolean)
+                 .Default("false")
+                 .Importance(Importance::kMedium)
+                 .Group("Error Handling", 4)
+                 .Doc("Log each error and the failed operation."));
+  def.Define(ConfigKey("errors.log.include.messages", ConfigType::kBoolean)
+                 .Default("false")
+                 .Importance(Importance::kMedium)
+                 .Group("Error Handling", 5)
+                 .Doc("Include the failed record in the log."));
 }
 
 ConfigDef BuildCommon() {
@@ -51,11 +104,33 @@ ConfigDef BuildCommon() {
 ConfigDef BuildSink() {
   ConfigDef def;
   DefineCommon(def);
-  def.Define(ConfigKey("topics", ConfigType::kList).Default("").Importance(Importance::kHigh).Group("Common", 4).DisplayName("Topics").Doc("Topics to consume."));
-  def.Define(ConfigKey("topics.regex", ConfigType::kString).Default("").Importance(Importance::kHigh).Group("Common", 4).DisplayName("Topics regex").Doc("Regular expression of topics to consume."));
-  def.Define(ConfigKey("errors.deadletterqueue.topic.name", ConfigType::kString).Default("").Importance(Importance::kMedium).Group("Error Handling", 6).Doc("Topic of records that failed (dead letter queue)."));
-  def.Define(ConfigKey("errors.deadletterqueue.topic.replication.factor", ConfigType::kShort).Default("3").Importance(Importance::kMedium).Group("Error Handling", 7).Doc("Replication factor of the dead letter queue topic."));
-  def.Define(ConfigKey("errors.deadletterqueue.context.headers.enable", ConfigType::kBoolean).Default("false").Importance(Importance::kMedium).Group("Error Handling", 8).Doc("Add headers describing the error to dead-lettered records."));
+  def.Define(ConfigKey("topics", ConfigType::kList)
+                 .Default("")
+                 .Importance(Importance::kHigh)
+                 .Group("Common", 4)
+                 .DisplayName("Topics")
+                 .Doc("Topics to consume."));
+  def.Define(ConfigKey("topics.regex", ConfigType::kString)
+                 .Default("")
+                 .Importance(Importance::kHigh)
+                 .Group("Common", 4)
+                 .DisplayName("Topics regex")
+                 .Doc("Regular expression of topics to consume."));
+  def.Define(ConfigKey("errors.deadletterqueue.topic.name", ConfigType::kString)
+                 .Default("")
+                 .Importance(Importance::kMedium)
+                 .Group("Error Handling", 6)
+                 .Doc("Topic of records that failed (dead letter queue)."));
+  def.Define(ConfigKey("errors.deadletterqueue.topic.replication.factor", ConfigType::kShort)
+                 .Default("3")
+                 .Importance(Importance::kMedium)
+                 .Group("Error Handling", 7)
+                 .Doc("Replication factor of the dead letter queue topic."));
+  def.Define(ConfigKey("errors.deadletterqueue.context.headers.enable", ConfigType::kBoolean)
+                 .Default("false")
+                 .Importance(Importance::kMedium)
+                 .Group("Error Handling", 8)
+                 .Doc("Add headers describing the error to dead-lettered records."));
   return def;
 }
 
@@ -125,16 +200,19 @@ ConfigInfos ValidateConnectorConfig(const ConfigMap& config, const PluginRegistr
   AddValidations(infos, def, def.Validate(config), seen);
 
   if (cls != config.end() && plugin == nullptr) {
-    AddError(infos, "connector.class",
-             "Failed to find any class that implements Connector and which name matches " + cls->second +
-                 ", available connectors are: " + Join(plugins.Names({PluginType::kSource, PluginType::kSink})));
+    AddError(
+        infos, "connector.class",
+        "Failed to find any class that implements Connector and which name matches " + cls->second +
+            ", available connectors are: " + Join(plugins.Names({PluginType::kSource, PluginType::kSink})));
   }
   for (const char* conv : {"key.converter", "value.converter", "header.converter"}) {
     auto it = config.find(conv);
     if (it == config.end() || it->second.empty()) continue;
-    PluginType t = std::string_view(conv) == "header.converter" ? PluginType::kHeaderConverter : PluginType::kConverter;
+    PluginType t =
+        std::string_view(conv) == "header.converter" ? PluginType::kHeaderConverter : PluginType::kConverter;
     if (plugins.Find(it->second, {t}) == nullptr) {
-      AddError(infos, conv, "Class " + it->second + " could not be found. Known: " + Join(plugins.Names({t})));
+      AddError(infos, conv,
+               "Class " + it->second + " could not be found. Known: " + Join(plugins.Names({t})));
     }
   }
   if (sink) {
@@ -156,8 +234,12 @@ ConfigInfos ValidateConnectorConfig(const ConfigMap& config, const PluginRegistr
     }
     auto dlq = config.find("errors.deadletterqueue.topic.name");
     if (dlq != config.end() && !dlq->second.empty() && has_topics) {
-      for (std::string_view t : def.Parse(config).ok() ? def.Parse(config)->GetList("topics") : std::vector<std::string>{}) {
-        if (t == dlq->second) AddError(infos, "errors.deadletterqueue.topic.name", "The DLQ topic '" + dlq->second + "' may not be included in the list of topics ('topics=" + topics->second + "') consumed by the connector");
+      for (std::string_view t :
+           def.Parse(config).ok() ? def.Parse(config)->GetList("topics") : std::vector<std::string>{}) {
+        if (t == dlq->second)
+          AddError(infos, "errors.deadletterqueue.topic.name",
+                   "The DLQ topic '" + dlq->second + "' may not be included in the list of topics ('topics=" +
+                       topics->second + "') consumed by the connector");
       }
     }
   }
@@ -192,7 +274,9 @@ std::string DescribeValidationErrors(const ConfigInfos& infos) {
   for (const ConfigInfoEntry& c : infos.configs) {
     for (const std::string& e : c.value.errors) msg += "\n" + e;
   }
-  msg += "\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`";
+  msg +=
+      "\nYou can also find the above list of errors at the endpoint "
+      "`/connector-plugins/{connectorType}/config/validate`";
   return msg;
 }
 
@@ -201,7 +285,9 @@ Result<ConnectorConfig> ConnectorConfig::Parse(const ConfigMap& config, const Pl
   auto cls = config.find("connector.class");
   if (cls == config.end()) return Status::InvalidArgument("Connector config contains no connector type");
   c.plugin = plugins.Find(cls->second, {PluginType::kSource, PluginType::kSink});
-  if (c.plugin == nullptr) return Status::InvalidArgument("Failed to find any class that implements Connector and which name matches " + cls->second);
+  if (c.plugin == nullptr)
+    return Status::InvalidArgument(
+        "Failed to find any class that implements Connector and which name matches " + cls->second);
   c.connector_class = c.plugin->class_name;
   bool sink = c.plugin->type == PluginType::kSink;
   ASSIGN_OR_RETURN(ParsedConfig p, (sink ? SinkDefinition() : CommonDefinition()).Parse(config));

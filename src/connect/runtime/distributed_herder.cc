@@ -60,22 +60,29 @@ DistributedHerder::DistributedHerder(const WorkerConfig& config, const PluginReg
                  std::make_unique<KafkaOffsetStore>(
                      Options(config, config.producer_props, "connect-offsets-producer"),
                      Options(config, config.consumer_props, "connect-offsets-consumer"),
-                     NewTopicSpec{config.offset_storage_topic, config.offset_storage_partitions,
-                                  config.offset_storage_replication_factor, {{"cleanup.policy", "compact"}}}),
+                     NewTopicSpec{config.offset_storage_topic,
+                                  config.offset_storage_partitions,
+                                  config.offset_storage_replication_factor,
+                                  {{"cleanup.policy", "compact"}}}),
                  std::make_unique<KafkaStatusStore>(
                      Options(config, config.producer_props, "connect-status-producer"),
                      Options(config, config.consumer_props, "connect-status-consumer"),
-                     NewTopicSpec{config.status_storage_topic, config.status_storage_partitions,
-                                  config.status_storage_replication_factor, {{"cleanup.policy", "compact"}}})) {
-  config_store_ = std::make_unique<KafkaConfigStore>(
-      Options(config, config.producer_props, "connect-configs-producer"),
-      Options(config, config.consumer_props, "connect-configs-consumer"),
-      NewTopicSpec{config.config_storage_topic, 1, config.config_storage_replication_factor, {{"cleanup.policy", "compact"}}},
-      [this](const ConfigEvent& e) {
-        std::lock_guard<std::mutex> lock(mu_);
-        events_.push_back(e);
-        cv_.notify_all();
-      });
+                     NewTopicSpec{config.status_storage_topic,
+                                  config.status_storage_partitions,
+                                  config.status_storage_replication_factor,
+                                  {{"cleanup.policy", "compact"}}})) {
+  config_store_ =
+      std::make_unique<KafkaConfigStore>(Options(config, config.producer_props, "connect-configs-producer"),
+                                         Options(config, config.consumer_props, "connect-configs-consumer"),
+                                         NewTopicSpec{config.config_storage_topic,
+                                                      1,
+                                                      config.config_storage_replication_factor,
+                                                      {{"cleanup.policy", "compact"}}},
+                                         [this](const ConfigEvent& e) {
+                                           std::lock_guard<std::mutex> lock(mu_);
+                                           events_.push_back(e);
+                                           cv_.notify_all();
+                                         });
   kafka::client::GroupMemberConfig gm;
   gm.bootstrap_servers = SplitServers(config.bootstrap_servers);
   gm.group_id = config.group_id;
@@ -94,9 +101,12 @@ DistributedHerder::DistributedHerder(const WorkerConfig& config, const PluginReg
 DistributedHerder::~DistributedHerder() { Stop(); }
 
 Status DistributedHerder::Start() {
-  RETURN_IF_ERROR(config_store_->Start(kStoreTimeoutMs).WithContext("config topic " + config_.config_storage_topic));
-  RETURN_IF_ERROR(offsets_->Start(kStoreTimeoutMs).WithContext("offset topic " + config_.offset_storage_topic));
-  RETURN_IF_ERROR(status_->Start(kStoreTimeoutMs).WithContext("status topic " + config_.status_storage_topic));
+  RETURN_IF_ERROR(
+      config_store_->Start(kStoreTimeoutMs).WithContext("config topic " + config_.config_storage_topic));
+  RETURN_IF_ERROR(
+      offsets_->Start(kStoreTimeoutMs).WithContext("offset topic " + config_.offset_storage_topic));
+  RETURN_IF_ERROR(
+      status_->Start(kStoreTimeoutMs).WithContext("status topic " + config_.status_storage_topic));
   {
     std::lock_guard<std::mutex> lock(mu_);
     events_.clear();  // history read at start-up is not news
@@ -177,9 +187,13 @@ Status DistributedHerder::Rebalance() {
     WorkerMetadata meta;
     meta.url = config_.AdvertisedUrl();
     meta.config_offset = snap.offset;
-    ASSIGN_OR_RETURN(auto protocols, distributed::WorkerProtocols(meta, distributed::ConnectProtocolCompatibility::kEager));
+    ASSIGN_OR_RETURN(auto protocols,
+                     distributed::WorkerProtocols(meta, distributed::ConnectProtocolCompatibility::kEager));
     Result<kafka::client::JoinResult> joined = member_->Join(
-        protocols, [this](const std::string& p, const std::vector<kafka::client::GroupMemberMetadata>& m) { return Assign(p, m); },
+        protocols,
+        [this](const std::string& p, const std::vector<kafka::client::GroupMemberMetadata>& m) {
+          return Assign(p, m);
+        },
         std::chrono::milliseconds(config_.rebalance_timeout_ms));
     if (!joined.ok()) return joined.status();
     ASSIGN_OR_RETURN(ConnectAssignment a, distributed::DecodeAssignment(joined->assignment));
@@ -188,7 +202,8 @@ Status DistributedHerder::Rebalance() {
       RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
       continue;
     }
-    if (config_store_->Snapshot().offset < a.config_offset) RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
+    if (config_store_->Snapshot().offset < a.config_offset)
+      RETURN_IF_ERROR(config_store_->ReadToEnd(kStoreTimeoutMs));
     generation_ = joined->generation_id;
     assignment_ = std::move(a);
     assigned_snapshot_ = config_store_->Snapshot();
@@ -201,8 +216,9 @@ Status DistributedHerder::Rebalance() {
       stable_ = true;
       stable_cv_.notify_all();
     }
-    LOG_INFO("joined group {} generation {} as {}{}: {} connector(s), {} task(s)", config_.group_id, joined->generation_id,
-             joined->member_id, joined->is_leader ? " (leader)" : "", assignment_.connectors.size(), assignment_.tasks.size());
+    LOG_INFO("joined group {} generation {} as {}{}: {} connector(s), {} task(s)", config_.group_id,
+             joined->generation_id, joined->member_id, joined->is_leader ? " (leader)" : "",
+             assignment_.connectors.size(), assignment_.tasks.size());
     StartAssigned();
     return Status::OK();
   }
@@ -264,8 +280,11 @@ void DistributedHerder::StartAssigned() {
   for (const ConnectorTaskId& id : assignment_.tasks) {
     auto c = snap.connectors.find(id.connector);
     auto t = snap.tasks.find(id.connector);
-    if (c == snap.connectors.end() || t == snap.tasks.end() || id.task >= static_cast<int32_t>(t->second.size())) continue;
-    Status s = worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)], snap.StateOf(id.connector));
+    if (c == snap.connectors.end() || t == snap.tasks.end() ||
+        id.task >= static_cast<int32_t>(t->second.size()))
+      continue;
+    Status s = worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)],
+                                  snap.StateOf(id.connector));
     if (!s.ok()) LOG_WARN("task {}-{} failed to start: {}", id.connector, id.task, s.ToString());
   }
 }
@@ -286,7 +305,8 @@ void DistributedHerder::ReconfigureTasks(const std::string& name) {
 }
 
 bool DistributedHerder::OwnsConnector(const std::string& name) const {
-  return std::find(assignment_.connectors.begin(), assignment_.connectors.end(), name) != assignment_.connectors.end();
+  return std::find(assignment_.connectors.begin(), assignment_.connectors.end(), name) !=
+         assignment_.connectors.end();
 }
 
 bool DistributedHerder::OwnsTask(const ConnectorTaskId& id) const {
@@ -316,7 +336,8 @@ void DistributedHerder::HandleEvent(const ConfigEvent& e) {
     case ConfigEvent::Kind::kTasksCommitted: {
       auto before = assigned_snapshot_.tasks.find(e.connector);
       auto now = snap.tasks.find(e.connector);
-      bool same = before != assigned_snapshot_.tasks.end() && now != snap.tasks.end() && before->second == now->second;
+      bool same = before != assigned_snapshot_.tasks.end() && now != snap.tasks.end() &&
+                  before->second == now->second;
       if (!same) need_rejoin_ = true;
       break;
     }
@@ -354,7 +375,8 @@ void DistributedHerder::HandleEvent(const ConfigEvent& e) {
         auto& ctx = contexts_[e.connector];
         if (!ctx) ctx = std::make_unique<Context>(this, e.connector);
         if (snap.connectors.count(e.connector) > 0) {
-          (void)worker_->StartConnector(e.connector, snap.connectors[e.connector], snap.StateOf(e.connector), ctx.get());
+          (void)worker_->StartConnector(e.connector, snap.connectors[e.connector], snap.StateOf(e.connector),
+                                        ctx.get());
         }
       }
       if (!e.include_tasks) break;
@@ -366,8 +388,10 @@ void DistributedHerder::HandleEvent(const ConfigEvent& e) {
         worker_->StopTasks({id});
         auto c = snap.connectors.find(id.connector);
         auto t = snap.tasks.find(id.connector);
-        if (c != snap.connectors.end() && t != snap.tasks.end() && id.task < static_cast<int32_t>(t->second.size())) {
-          (void)worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)], snap.StateOf(id.connector));
+        if (c != snap.connectors.end() && t != snap.tasks.end() &&
+            id.task < static_cast<int32_t>(t->second.size())) {
+          (void)worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)],
+                                   snap.StateOf(id.connector));
         }
       }
       break;
@@ -378,8 +402,10 @@ void DistributedHerder::HandleEvent(const ConfigEvent& e) {
       worker_->StopTasks({id});
       auto c = snap.connectors.find(id.connector);
       auto t = snap.tasks.find(id.connector);
-      if (c != snap.connectors.end() && t != snap.tasks.end() && id.task < static_cast<int32_t>(t->second.size())) {
-        (void)worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)], snap.StateOf(id.connector));
+      if (c != snap.connectors.end() && t != snap.tasks.end() &&
+          id.task < static_cast<int32_t>(t->second.size())) {
+        (void)worker_->StartTask(id, c->second, t->second[static_cast<size_t>(id.task)],
+                                 snap.StateOf(id.connector));
       }
       break;
     }
@@ -411,7 +437,8 @@ Status DistributedHerder::RunOnHerder(std::function<Status()> fn) {
 Status DistributedHerder::RequireLeader() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (!is_leader_) {
-    return Status::Aborted("Cannot complete request because of a conflicting operation (e.g. worker rebalance)");
+    return Status::Aborted(
+        "Cannot complete request because of a conflicting operation (e.g. worker rebalance)");
   }
   return Status::OK();
 }
@@ -459,7 +486,8 @@ Result<ConnectorInfo> DistributedHerder::GetConnectorInfo(const std::string& nam
   info.type = TypeOf(it->second);
   auto t = snap.tasks.find(name);
   if (t != snap.tasks.end()) {
-    for (size_t i = 0; i < t->second.size(); ++i) info.tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
+    for (size_t i = 0; i < t->second.size(); ++i)
+      info.tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
   }
   return info;
 }
@@ -471,8 +499,9 @@ Result<ConfigMap> DistributedHerder::GetConnectorConfig(const std::string& name)
   return it->second;
 }
 
-Result<ConnectorInfo> DistributedHerder::PutConnectorConfig(const std::string& name, const ConfigMap& config_in,
-                                                            bool allow_replace, bool* created) {
+Result<ConnectorInfo> DistributedHerder::PutConnectorConfig(const std::string& name,
+                                                            const ConfigMap& config_in, bool allow_replace,
+                                                            bool* created) {
   ConfigMap config = config_in;
   RETURN_IF_ERROR(CheckConfig(name, config));  // validation runs on the REST thread (it may be slow)
   bool was_created = false;
@@ -494,7 +523,8 @@ Result<ConnectorInfo> DistributedHerder::PutConnectorConfig(const std::string& n
     ClusterConfigState snap = config_store_->Snapshot();
     auto t = snap.tasks.find(name);
     if (t != snap.tasks.end()) {
-      for (size_t i = 0; i < t->second.size(); ++i) info.tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
+      for (size_t i = 0; i < t->second.size(); ++i)
+        info.tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
     }
   }
   return info;
@@ -532,7 +562,8 @@ Result<std::vector<TaskInfo>> DistributedHerder::GetTaskConfigs(const std::strin
   std::vector<TaskInfo> out;
   auto t = snap.tasks.find(name);
   if (t != snap.tasks.end()) {
-    for (size_t i = 0; i < t->second.size(); ++i) out.push_back(TaskInfo{ConnectorTaskId{name, static_cast<int32_t>(i)}, t->second[i]});
+    for (size_t i = 0; i < t->second.size(); ++i)
+      out.push_back(TaskInfo{ConnectorTaskId{name, static_cast<int32_t>(i)}, t->second[i]});
   }
   return out;
 }
@@ -601,7 +632,10 @@ Status DistributedHerder::RequireStopped(const std::string& name) {
   ClusterConfigState snap = config_store_->Snapshot();
   if (snap.connectors.count(name) == 0) return Status::NotFound("Connector " + name + " not found");
   if (snap.StateOf(name) != TargetState::kStopped) {
-    return Status::InvalidArgument("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/" + name + "/stop' endpoint");
+    return Status::InvalidArgument(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for "
+        "the specified connector by issuing a 'PUT' request to the '/connectors/" +
+        name + "/stop' endpoint");
   }
   return Status::OK();
 }

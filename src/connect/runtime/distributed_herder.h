@@ -44,10 +44,11 @@ class DistributedHerder : public HerderBase {
   Result<std::vector<std::string>> Connectors() override;
   Result<ConnectorInfo> GetConnectorInfo(const std::string& name) override;
   Result<ConfigMap> GetConnectorConfig(const std::string& name) override;
-  Result<ConnectorInfo> PutConnectorConfig(const std::string& name, const ConfigMap& config, bool allow_replace,
-                                           bool* created) override;
+  Result<ConnectorInfo> PutConnectorConfig(const std::string& name, const ConfigMap& config,
+                                           bool allow_replace, bool* created) override;
   Result<ConnectorInfo> PatchConnectorConfig(
-      const std::string& name, const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) override;
+      const std::string& name,
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) override;
   Status DeleteConnector(const std::string& name) override;
   Result<std::vector<TaskInfo>> GetTaskConfigs(const std::string& name) override;
   Result<std::optional<ConnectorStateInfo>> RestartConnector(const RestartRequest& request) override;
@@ -72,8 +73,8 @@ class DistributedHerder : public HerderBase {
   void Run();
   // Stops all local work, joins a new generation and starts what it assigns. Herder thread.
   Status Rebalance();
-  Result<std::map<std::string, std::vector<uint8_t>>> Assign(const std::string& protocol,
-                                                             const std::vector<kafka::client::GroupMemberMetadata>& members);
+  Result<std::map<std::string, std::vector<uint8_t>>> Assign(
+      const std::string& protocol, const std::vector<kafka::client::GroupMemberMetadata>& members);
   void StartAssigned();
   // Connector owner: regenerates its task configs and writes them when they changed. Herder thread.
   void ReconfigureTasks(const std::string& name);

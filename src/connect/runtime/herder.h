@@ -109,8 +109,9 @@ class Herder {
   virtual Result<ConnectorInfo> PutConnectorConfig(const std::string& name, const ConfigMap& config,
                                                    bool allow_replace, bool* created) = 0;
   // Merges `patch` (a null value removes the key) into the existing config.
-  virtual Result<ConnectorInfo> PatchConnectorConfig(const std::string& name,
-                                                     const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) = 0;
+  virtual Result<ConnectorInfo> PatchConnectorConfig(
+      const std::string& name,
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) = 0;
   virtual Status DeleteConnector(const std::string& name) = 0;
   virtual Result<std::vector<TaskInfo>> GetTaskConfigs(const std::string& name) = 0;
   virtual Result<ConnectorStateInfo> GetConnectorStatus(const std::string& name) = 0;

@@ -6,8 +6,8 @@
 
 namespace sluice::connect {
 
-HerderBase::HerderBase(const WorkerConfig& config, const PluginRegistry& plugins, std::unique_ptr<OffsetStore> offsets,
-                       std::unique_ptr<StatusStore> status)
+HerderBase::HerderBase(const WorkerConfig& config, const PluginRegistry& plugins,
+                       std::unique_ptr<OffsetStore> offsets, std::unique_ptr<StatusStore> status)
     : config_(config), plugins_(plugins), offsets_(std::move(offsets)), status_(std::move(status)) {
   worker_id_ = config.AdvertisedHostPort();
   worker_ = std::make_unique<Worker>(config_, plugins_, offsets_.get(), static_cast<StatusListener*>(this));
@@ -88,7 +88,8 @@ std::vector<PluginDesc> HerderBase::ConnectorPlugins(bool connectors_only) {
     if (connectors_only && p.type != PluginType::kSource && p.type != PluginType::kSink) continue;
     out.push_back(PluginDesc{p.class_name, std::string(PluginTypeName(p.type)), p.version});
   }
-  std::sort(out.begin(), out.end(), [](const PluginDesc& a, const PluginDesc& b) { return a.class_name < b.class_name; });
+  std::sort(out.begin(), out.end(),
+            [](const PluginDesc& a, const PluginDesc& b) { return a.class_name < b.class_name; });
   return out;
 }
 

@@ -14,7 +14,8 @@ struct DeliveryContext {
 
 }  // namespace
 
-KafkaBasedLog::KafkaBasedLog(ClientOptions producer, ClientOptions consumer, NewTopicSpec topic, ConsumeFn consume)
+KafkaBasedLog::KafkaBasedLog(ClientOptions producer, ClientOptions consumer, NewTopicSpec topic,
+                             ConsumeFn consume)
     : producer_options_(std::move(producer)),
       consumer_options_(std::move(consumer)),
       spec_(std::move(topic)),
@@ -26,7 +27,8 @@ void KafkaBasedLog::OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg
   auto* ctx = static_cast<DeliveryContext*>(msg->_private);
   if (ctx == nullptr) return;
   if (ctx->done) {
-    ctx->done(msg->err == RD_KAFKA_RESP_ERR_NO_ERROR ? Status::OK() : KafkaError(msg->err, "write to config log"));
+    ctx->done(msg->err == RD_KAFKA_RESP_ERR_NO_ERROR ? Status::OK()
+                                                     : KafkaError(msg->err, "write to config log"));
   }
   delete ctx;
 }
@@ -85,8 +87,8 @@ void KafkaBasedLog::Run() {
       }
       cv_.notify_all();
     } else if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      LOG_ONCE(::spdlog::level::warn, "kbl:" + spec_.name + std::to_string(msg->err), "reading {}: {}", spec_.name,
-               rd_kafka_message_errstr(msg));
+      LOG_ONCE(::spdlog::level::warn, "kbl:" + spec_.name + std::to_string(msg->err), "reading {}: {}",
+               spec_.name, rd_kafka_message_errstr(msg));
     } else {
       LogRecord rec;
       if (msg->key != nullptr) rec.key.emplace(static_cast<const char*>(msg->key), msg->key_len);

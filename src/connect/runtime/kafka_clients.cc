@@ -15,10 +15,11 @@ using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 
 // Java client keys with no librdkafka meaning (serializers, poll sizes handled by the runtime).
 bool IgnoredJavaKey(const std::string& key) {
-  static const char* const kIgnored[] = {"key.serializer", "value.serializer", "key.deserializer",
-                                         "value.deserializer", "max.poll.records", "max.poll.interval.ms.java",
-                                         "interceptor.classes", "metric.reporters", "default.api.timeout.ms",
-                                         "request.timeout.ms.java", "retry.backoff.max.ms", "delivery.timeout.ms.java"};
+  static const char* const kIgnored[] = {
+      "key.serializer",          "value.serializer",     "key.deserializer",
+      "value.deserializer",      "max.poll.records",     "max.poll.interval.ms.java",
+      "interceptor.classes",     "metric.reporters",     "default.api.timeout.ms",
+      "request.timeout.ms.java", "retry.backoff.max.ms", "delivery.timeout.ms.java"};
   return std::find(std::begin(kIgnored), std::end(kIgnored), key) != std::end(kIgnored);
 }
 
@@ -27,12 +28,14 @@ Result<ConfPtr> BuildConf(const ClientOptions& o) {
   char err[512];
   auto set = [&](const std::string& k, const std::string& v, bool user) -> Status {
     if (user && IgnoredJavaKey(k)) {
-      LOG_ONCE(::spdlog::level::info, "rdkafka-ignored:" + k, "client config {} has no librdkafka equivalent; ignored", k);
+      LOG_ONCE(::spdlog::level::info, "rdkafka-ignored:" + k,
+               "client config {} has no librdkafka equivalent; ignored", k);
       return Status::OK();
     }
     rd_kafka_conf_res_t r = rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof(err));
     if (r == RD_KAFKA_CONF_UNKNOWN && user) {
-      LOG_ONCE(::spdlog::level::warn, "rdkafka-unknown:" + k, "client config {} is unknown to librdkafka; ignored", k);
+      LOG_ONCE(::spdlog::level::warn, "rdkafka-unknown:" + k,
+               "client config {} is unknown to librdkafka; ignored", k);
       return Status::OK();
     }
     if (r != RD_KAFKA_CONF_OK) return Status::InvalidArgument("client config " + k + "=" + v + ": " + err);
@@ -62,9 +65,13 @@ Result<KafkaHandle> NewHandle(rd_kafka_type_t type, const ClientOptions& options
 
 void RdKafkaDeleter::operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
 
-Result<KafkaHandle> NewProducer(const ClientOptions& options) { return NewHandle(RD_KAFKA_PRODUCER, options); }
+Result<KafkaHandle> NewProducer(const ClientOptions& options) {
+  return NewHandle(RD_KAFKA_PRODUCER, options);
+}
 
-Result<KafkaHandle> NewConsumer(const ClientOptions& options) { return NewHandle(RD_KAFKA_CONSUMER, options); }
+Result<KafkaHandle> NewConsumer(const ClientOptions& options) {
+  return NewHandle(RD_KAFKA_CONSUMER, options);
+}
 
 Status KafkaError(rd_kafka_resp_err_t err, std::string_view context) {
   std::string msg = std::string(context) + ": " + rd_kafka_err2str(err);
@@ -182,7 +189,8 @@ Status EnsureTopics(rd_kafka_t* rk, const std::vector<NewTopicSpec>& topics, int
     for (size_t i = 0; i < n && status.ok(); ++i) {
       rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
       if (e == RD_KAFKA_RESP_ERR_NO_ERROR || e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-        if (e == RD_KAFKA_RESP_ERR_NO_ERROR) LOG_INFO("created topic {}", rd_kafka_topic_result_name(results[i]));
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+          LOG_INFO("created topic {}", rd_kafka_topic_result_name(results[i]));
         continue;
       }
       const char* msg = rd_kafka_topic_result_error_string(results[i]);

@@ -137,7 +137,8 @@ KafkaOffsetStore::KafkaOffsetStore(ClientOptions producer, ClientOptions consume
         std::string connector;
         std::string partition;
         if (!rec.key || !DecodeKey(*rec.key, &connector, &partition)) {
-          LOG_WARN("offset topic: ignoring a record at offset {} whose key is not [connector, partition]", rec.offset);
+          LOG_WARN("offset topic: ignoring a record at offset {} whose key is not [connector, partition]",
+                   rec.offset);
           return;
         }
         std::lock_guard<std::mutex> lock(mu_);
@@ -147,7 +148,8 @@ KafkaOffsetStore::KafkaOffsetStore(ClientOptions producer, ClientOptions consume
 Status KafkaOffsetStore::Start(int timeout_ms) { return log_.Start(timeout_ms); }
 void KafkaOffsetStore::Stop() { log_.Stop(); }
 
-Status KafkaOffsetStore::Put(const std::string& connector, const std::vector<OffsetEntry>& entries, int timeout_ms) {
+Status KafkaOffsetStore::Put(const std::string& connector, const std::vector<OffsetEntry>& entries,
+                             int timeout_ms) {
   for (const OffsetEntry& e : entries) {
     RETURN_IF_ERROR(log_.Send(EncodeKey(connector, e.partition_json), e.offset));
   }

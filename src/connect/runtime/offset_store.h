@@ -25,8 +25,8 @@
 namespace sluice::connect {
 
 struct OffsetEntry {
-  std::string partition_json;          // canonical JSON of the source partition
-  std::optional<std::string> offset;   // JSON; nullopt deletes
+  std::string partition_json;         // canonical JSON of the source partition
+  std::optional<std::string> offset;  // JSON; nullopt deletes
 };
 
 class OffsetStore {
@@ -39,7 +39,8 @@ class OffsetStore {
   // Every partition of a connector with its offset.
   std::vector<std::pair<std::string, std::string>> GetAll(const std::string& connector);
   // Writes entries and returns when they are durable.
-  virtual Status Put(const std::string& connector, const std::vector<OffsetEntry>& entries, int timeout_ms) = 0;
+  virtual Status Put(const std::string& connector, const std::vector<OffsetEntry>& entries,
+                     int timeout_ms) = 0;
   // Brings the in-memory view up to date with other writers (distributed); no-op otherwise.
   virtual Status Refresh(int /*timeout_ms*/) { return Status::OK(); }
 
@@ -50,9 +51,11 @@ class OffsetStore {
   static bool DecodeKey(const std::string& key, std::string* connector, std::string* partition_json);
 
  protected:
-  void Apply(const std::string& connector, const std::string& partition_json, const std::optional<std::string>& offset);
+  void Apply(const std::string& connector, const std::string& partition_json,
+             const std::optional<std::string>& offset);
   std::mutex mu_;
-  std::map<std::string, std::map<std::string, std::string>> data_;  // connector -> canonical partition -> offset
+  std::map<std::string, std::map<std::string, std::string>>
+      data_;  // connector -> canonical partition -> offset
 };
 
 class MemoryOffsetStore : public OffsetStore {

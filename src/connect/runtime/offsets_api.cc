@@ -13,7 +13,8 @@ namespace {
 
 bool IsSink(const ConfigMap& config, const PluginRegistry& plugins) {
   auto it = config.find("connector.class");
-  const PluginInfo* p = it == config.end() ? nullptr : plugins.Find(it->second, {PluginType::kSource, PluginType::kSink});
+  const PluginInfo* p =
+      it == config.end() ? nullptr : plugins.Find(it->second, {PluginType::kSource, PluginType::kSink});
   return p != nullptr && p->type == PluginType::kSink;
 }
 
@@ -55,7 +56,8 @@ Result<std::vector<ConnectorOffset>> SinkOffsets(const std::string& group, const
   rd_kafka_ListConsumerGroupOffsets_t* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
   ASSIGN_OR_RETURN(rd_kafka_event_t * ev, RunAdmin(rk.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
                                                    [&](rd_kafka_AdminOptions_t* opts, rd_kafka_queue_t* q) {
-                                                     rd_kafka_ListConsumerGroupOffsets(rk.get(), &req, 1, opts, q);
+                                                     rd_kafka_ListConsumerGroupOffsets(rk.get(), &req, 1,
+                                                                                       opts, q);
                                                    }));
   rd_kafka_ListConsumerGroupOffsets_destroy(req);
   std::vector<ConnectorOffset> out;
@@ -89,7 +91,8 @@ Status DeleteGroup(const std::string& group, const WorkerConfig& worker) {
   rd_kafka_DeleteGroup_destroy(req);
   if (!ev.ok()) return ev.status();
   size_t n = 0;
-  const rd_kafka_group_result_t** groups = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(*ev), &n);
+  const rd_kafka_group_result_t** groups =
+      rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(*ev), &n);
   Status s;
   for (size_t i = 0; i < n; ++i) {
     const rd_kafka_error_t* e = rd_kafka_group_result_error(groups[i]);
@@ -101,25 +104,34 @@ Status DeleteGroup(const std::string& group, const WorkerConfig& worker) {
   return s;
 }
 
-Status AlterSinkOffsets(const std::string& group, const std::vector<ConnectorOffset>& offsets, const WorkerConfig& worker) {
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+Status AlterSinkOffsets(const std::string& group, const std::vector<ConnectorOffset>& offsets,
+                        const WorkerConfig& worker) {
+  rd_kafka_topic_partition_list_t* parts =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
   for (const ConnectorOffset& o : offsets) {
     nlohmann::json p = nlohmann::json::parse(o.partition_json, nullptr, false);
     nlohmann::json v = nlohmann::json::parse(o.offset_json, nullptr, false);
     if (p.is_discarded() || !p.is_object() || !p.contains("kafka_topic") || !p["kafka_topic"].is_string() ||
         !p.contains("kafka_partition") || !p["kafka_partition"].is_number_integer()) {
       rd_kafka_topic_partition_list_destroy(parts);
-      return Status::InvalidArgument("Partitions of sink connectors must have the keys kafka_topic and kafka_partition: " + o.partition_json);
+      return Status::InvalidArgument(
+          "Partitions of sink connectors must have the keys kafka_topic and kafka_partition: " +
+          o.partition_json);
     }
     if (v.is_null()) {
       rd_kafka_topic_partition_list_destroy(parts);
-      return Status::InvalidArgument("Resetting a single partition of a sink connector is not supported; use DELETE /connectors/{name}/offsets");
+      return Status::InvalidArgument(
+          "Resetting a single partition of a sink connector is not supported; use DELETE "
+          "/connectors/{name}/offsets");
     }
-    if (!v.is_object() || !v.contains("kafka_offset") || !v["kafka_offset"].is_number_integer() || v["kafka_offset"].get<int64_t>() < 0) {
+    if (!v.is_object() || !v.contains("kafka_offset") || !v["kafka_offset"].is_number_integer() ||
+        v["kafka_offset"].get<int64_t>() < 0) {
       rd_kafka_topic_partition_list_destroy(parts);
-      return Status::InvalidArgument("Offsets of sink connectors must be {\"kafka_offset\": <non-negative integer>}: " + o.offset_json);
+      return Status::InvalidArgument(
+          "Offsets of sink connectors must be {\"kafka_offset\": <non-negative integer>}: " + o.offset_json);
     }
-    rd_kafka_topic_partition_list_add(parts, p["kafka_topic"].get<std::string>().c_str(), p["kafka_partition"].get<int32_t>())
+    rd_kafka_topic_partition_list_add(parts, p["kafka_topic"].get<std::string>().c_str(),
+                                      p["kafka_partition"].get<int32_t>())
         ->offset = v["kafka_offset"].get<int64_t>();
   }
   Result<KafkaHandle> rk = Admin(worker);
@@ -175,8 +187,10 @@ Status WriteConnectorOffsets(const std::string& name, const ConfigMap& config,
     for (const ConnectorOffset& o : offsets) {
       nlohmann::json p = nlohmann::json::parse(o.partition_json, nullptr, false);
       nlohmann::json v = nlohmann::json::parse(o.offset_json, nullptr, false);
-      if (p.is_discarded() || !p.is_object()) return Status::InvalidArgument("Source partitions must be JSON objects: " + o.partition_json);
-      if (v.is_discarded() || !(v.is_object() || v.is_null())) return Status::InvalidArgument("Source offsets must be JSON objects or null: " + o.offset_json);
+      if (p.is_discarded() || !p.is_object())
+        return Status::InvalidArgument("Source partitions must be JSON objects: " + o.partition_json);
+      if (v.is_discarded() || !(v.is_object() || v.is_null()))
+        return Status::InvalidArgument("Source offsets must be JSON objects or null: " + o.offset_json);
       entries.push_back(OffsetEntry{OffsetStore::Canonical(o.partition_json),
                                     v.is_null() ? std::nullopt : std::optional<std::string>(v.dump())});
     }

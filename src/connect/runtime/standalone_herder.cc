@@ -24,8 +24,9 @@ class StandaloneHerder::Context : public ConnectorContext {
 
 StandaloneHerder::StandaloneHerder(const WorkerConfig& config, const PluginRegistry& plugins)
     : HerderBase(config, plugins,
-                 config.offset_storage_file.empty() ? std::unique_ptr<OffsetStore>(new MemoryOffsetStore())
-                                                    : std::unique_ptr<OffsetStore>(new FileOffsetStore(config.offset_storage_file)),
+                 config.offset_storage_file.empty()
+                     ? std::unique_ptr<OffsetStore>(new MemoryOffsetStore())
+                     : std::unique_ptr<OffsetStore>(new FileOffsetStore(config.offset_storage_file)),
                  std::make_unique<MemoryStatusStore>()) {}
 
 StandaloneHerder::~StandaloneHerder() { Stop(); }
@@ -38,8 +39,10 @@ Status StandaloneHerder::Start() {
   Result<KafkaHandle> admin = NewProducer(o);
   if (admin.ok()) {
     Result<std::string> id = ClusterId(admin->get(), 10000);
-    if (id.ok()) cluster_id_ = *id;
-    else LOG_WARN("cannot reach Kafka at {}: {}", config_.bootstrap_servers, id.status().ToString());
+    if (id.ok())
+      cluster_id_ = *id;
+    else
+      LOG_WARN("cannot reach Kafka at {}: {}", config_.bootstrap_servers, id.status().ToString());
   }
   return Status::OK();
 }
@@ -72,7 +75,8 @@ ConnectorInfo StandaloneHerder::InfoLocked(const std::string& name, const Entry&
   ConnectorInfo info;
   info.name = name;
   info.config = e.config;
-  for (size_t i = 0; i < e.task_configs.size(); ++i) info.tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
+  for (size_t i = 0; i < e.task_configs.size(); ++i)
+    info.tasks.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
   info.type = TypeOf(e.config);
   return info;
 }
@@ -100,7 +104,8 @@ Result<ConfigMap> StandaloneHerder::GetConnectorConfig(const std::string& name) 
 
 void StandaloneHerder::StopLocked(const std::string& name, const Entry& e) {
   std::vector<ConnectorTaskId> ids;
-  for (size_t i = 0; i < e.task_configs.size(); ++i) ids.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
+  for (size_t i = 0; i < e.task_configs.size(); ++i)
+    ids.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
   worker_->StopTasks(ids);
   worker_->StopConnector(name);
 }
@@ -127,13 +132,15 @@ Status StandaloneHerder::StartLocked(const std::string& name, Entry& e) {
   return Status::OK();
 }
 
-Result<ConnectorInfo> StandaloneHerder::PutConnectorConfig(const std::string& name, const ConfigMap& config_in,
-                                                           bool allow_replace, bool* created) {
+Result<ConnectorInfo> StandaloneHerder::PutConnectorConfig(const std::string& name,
+                                                           const ConfigMap& config_in, bool allow_replace,
+                                                           bool* created) {
   ConfigMap config = config_in;
   RETURN_IF_ERROR(CheckConfig(name, config));
   std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = connectors_.find(name);
-  if (it != connectors_.end() && !allow_replace) return Status::AlreadyExists("Connector " + name + " already exists");
+  if (it != connectors_.end() && !allow_replace)
+    return Status::AlreadyExists("Connector " + name + " already exists");
   if (created != nullptr) *created = it == connectors_.end();
   Entry e;
   if (it != connectors_.end()) {
@@ -195,7 +202,8 @@ void StandaloneHerder::Reconfigure(const std::string& name) {
   if (!tasks.ok() || *tasks == it->second.task_configs) return;
   LOG_INFO("connector {}: task configs changed; restarting its tasks", name);
   std::vector<ConnectorTaskId> ids;
-  for (size_t i = 0; i < it->second.task_configs.size(); ++i) ids.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
+  for (size_t i = 0; i < it->second.task_configs.size(); ++i)
+    ids.push_back(ConnectorTaskId{name, static_cast<int32_t>(i)});
   worker_->StopTasks(ids);
   it->second.task_configs = std::move(*tasks);
   for (size_t i = 0; i < it->second.task_configs.size(); ++i) {
@@ -245,7 +253,8 @@ Status StandaloneHerder::RestartTask(const ConnectorTaskId& id) {
     return Status::NotFound("Unknown task: " + id.connector + "-" + std::to_string(id.task));
   }
   worker_->StopTasks({id});
-  return worker_->StartTask(id, it->second.config, it->second.task_configs[static_cast<size_t>(id.task)], it->second.state);
+  return worker_->StartTask(id, it->second.config, it->second.task_configs[static_cast<size_t>(id.task)],
+                            it->second.state);
 }
 
 Status StandaloneHerder::PauseConnector(const std::string& name) {
@@ -310,7 +319,10 @@ Status StandaloneHerder::AlterOffsets(const std::string& name, const std::vector
   auto it = connectors_.find(name);
   if (it == connectors_.end()) return Status::NotFound("Connector " + name + " not found");
   if (it->second.state != TargetState::kStopped) {
-    return Status::InvalidArgument("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/" + name + "/stop' endpoint");
+    return Status::InvalidArgument(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for "
+        "the specified connector by issuing a 'PUT' request to the '/connectors/" +
+        name + "/stop' endpoint");
   }
   return WriteConnectorOffsets(name, it->second.config, offsets, false, *offsets_, plugins_, config_);
 }
@@ -320,7 +332,10 @@ Status StandaloneHerder::ResetOffsets(const std::string& name) {
   auto it = connectors_.find(name);
   if (it == connectors_.end()) return Status::NotFound("Connector " + name + " not found");
   if (it->second.state != TargetState::kStopped) {
-    return Status::InvalidArgument("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/" + name + "/stop' endpoint");
+    return Status::InvalidArgument(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for "
+        "the specified connector by issuing a 'PUT' request to the '/connectors/" +
+        name + "/stop' endpoint");
   }
   return WriteConnectorOffsets(name, it->second.config, {}, true, *offsets_, plugins_, config_);
 }

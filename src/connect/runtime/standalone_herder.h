@@ -26,10 +26,11 @@ class StandaloneHerder : public HerderBase {
   Result<std::vector<std::string>> Connectors() override;
   Result<ConnectorInfo> GetConnectorInfo(const std::string& name) override;
   Result<ConfigMap> GetConnectorConfig(const std::string& name) override;
-  Result<ConnectorInfo> PutConnectorConfig(const std::string& name, const ConfigMap& config, bool allow_replace,
-                                           bool* created) override;
+  Result<ConnectorInfo> PutConnectorConfig(const std::string& name, const ConfigMap& config,
+                                           bool allow_replace, bool* created) override;
   Result<ConnectorInfo> PatchConnectorConfig(
-      const std::string& name, const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) override;
+      const std::string& name,
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) override;
   Status DeleteConnector(const std::string& name) override;
   Result<std::vector<TaskInfo>> GetTaskConfigs(const std::string& name) override;
   Result<std::optional<ConnectorStateInfo>> RestartConnector(const RestartRequest& request) override;

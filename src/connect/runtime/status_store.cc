@@ -18,12 +18,14 @@ std::string StatusStore::Encode(const StatusRecord& s) {
 
 std::optional<StatusRecord> StatusStore::Decode(const std::string& json) {
   nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("state") || !j["state"].is_string()) return std::nullopt;
+  if (j.is_discarded() || !j.is_object() || !j.contains("state") || !j["state"].is_string())
+    return std::nullopt;
   StatusRecord s;
   s.state = j["state"].get<std::string>();
   if (j.contains("trace") && j["trace"].is_string()) s.trace = j["trace"].get<std::string>();
   if (j.contains("worker_id") && j["worker_id"].is_string()) s.worker_id = j["worker_id"].get<std::string>();
-  if (j.contains("generation") && j["generation"].is_number_integer()) s.generation = j["generation"].get<int32_t>();
+  if (j.contains("generation") && j["generation"].is_number_integer())
+    s.generation = j["generation"].get<int32_t>();
   return s;
 }
 

@@ -7,7 +7,8 @@
 
 namespace sluice::connect {
 
-Worker::Worker(const WorkerConfig& config, const PluginRegistry& plugins, OffsetStore* offsets, StatusListener* listener)
+Worker::Worker(const WorkerConfig& config, const PluginRegistry& plugins, OffsetStore* offsets,
+               StatusListener* listener)
     : config_(config), plugins_(plugins), offsets_(offsets), listener_(listener) {
   Result<ConfigProviders> p = ConfigProviders::Create(config.config_providers);
   if (p.ok()) {
@@ -47,9 +48,10 @@ Status Worker::StartConnector(const std::string& name, const ConfigMap& raw_conf
     connectors_[name] = std::move(entry);
   }
   LOG_INFO("connector {} started ({})", name, TargetStateName(state));
-  listener_->OnConnectorState(name, state == TargetState::kStarted  ? "RUNNING"
-                                    : state == TargetState::kPaused ? "PAUSED"
-                                                                    : "STOPPED",
+  listener_->OnConnectorState(name,
+                              state == TargetState::kStarted  ? "RUNNING"
+                              : state == TargetState::kPaused ? "PAUSED"
+                                                              : "STOPPED",
                               Status::OK());
   return Status::OK();
 }
@@ -57,7 +59,8 @@ Status Worker::StartConnector(const std::string& name, const ConfigMap& raw_conf
 Result<std::vector<ConfigMap>> Worker::ConnectorTaskConfigs(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = connectors_.find(name);
-  if (it == connectors_.end()) return Status::NotFound("connector " + name + " is not running on this worker");
+  if (it == connectors_.end())
+    return Status::NotFound("connector " + name + " is not running on this worker");
   if (!it->second.started) return std::vector<ConfigMap>{};
   int max_tasks = 1;
   try {
@@ -105,8 +108,8 @@ void Worker::SetTargetState(const std::string& name, TargetState state) {
   for (auto& t : tasks) t->SetTargetState(state);
 }
 
-Status Worker::StartTask(const ConnectorTaskId& id, const ConfigMap& connector_config, const ConfigMap& task_config,
-                         TargetState state) {
+Status Worker::StartTask(const ConnectorTaskId& id, const ConfigMap& connector_config,
+                         const ConfigMap& task_config, TargetState state) {
   auto fail = [&](const Status& s) {
     listener_->OnTaskState(id, "FAILED", s);
     return s;
@@ -141,7 +144,9 @@ Status Worker::StartTask(const ConnectorTaskId& id, const ConfigMap& connector_c
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (tasks_.count(id) > 0) return Status::AlreadyExists("task " + id.connector + "-" + std::to_string(id.task) + " is already running");
+    if (tasks_.count(id) > 0)
+      return Status::AlreadyExists("task " + id.connector + "-" + std::to_string(id.task) +
+                                   " is already running");
     tasks_[id] = wt;
   }
   LOG_INFO("starting task {}-{}", id.connector, id.task);
@@ -161,9 +166,12 @@ void Worker::StopTasks(const std::vector<ConnectorTaskId>& ids) {
     }
   }
   for (auto& t : stopping) t->RequestStop();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.task_shutdown_graceful_timeout_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.task_shutdown_graceful_timeout_ms);
   for (auto& t : stopping) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+            .count();
     t->AwaitStop(std::max<int64_t>(left, 0));
     LOG_INFO("stopped task {}-{}", t->id().connector, t->id().task);
   }

@@ -25,12 +25,14 @@ namespace sluice::connect {
 class StatusListener : public TaskStatusListener {
  public:
   // "RUNNING", "PAUSED", "STOPPED", "FAILED" (with the error), "UNASSIGNED" once shut down.
-  virtual void OnConnectorState(const std::string& connector, std::string_view state, const Status& error) = 0;
+  virtual void OnConnectorState(const std::string& connector, std::string_view state,
+                                const Status& error) = 0;
 };
 
 class Worker {
  public:
-  Worker(const WorkerConfig& config, const PluginRegistry& plugins, OffsetStore* offsets, StatusListener* listener);
+  Worker(const WorkerConfig& config, const PluginRegistry& plugins, OffsetStore* offsets,
+         StatusListener* listener);
   ~Worker();
 
   const WorkerConfig& config() const { return config_; }
@@ -39,7 +41,8 @@ class Worker {
 
   // Starts a connector instance. `context` receives its reconfiguration requests and errors. A start
   // failure is reported as FAILED and returned.
-  Status StartConnector(const std::string& name, const ConfigMap& config, TargetState state, ConnectorContext* context);
+  Status StartConnector(const std::string& name, const ConfigMap& config, TargetState state,
+                        ConnectorContext* context);
   // The connector's task configs (at most tasks.max).
   Result<std::vector<ConfigMap>> ConnectorTaskConfigs(const std::string& name);
   void StopConnector(const std::string& name);

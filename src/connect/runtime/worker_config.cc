@@ -14,37 +14,65 @@ ConfigDef BuildDefinition(WorkerMode mode) {
     def.Define(ConfigKey(std::move(name), ConfigType::kString).Default(std::move(dflt)).Doc(std::move(doc)));
   };
   auto num = [&](std::string name, ConfigType type, std::string dflt, int64_t min, std::string doc) {
-    def.Define(ConfigKey(std::move(name), type).Default(std::move(dflt)).Validate(Range::AtLeast(min)).Doc(std::move(doc)));
+    def.Define(ConfigKey(std::move(name), type)
+                   .Default(std::move(dflt))
+                   .Validate(Range::AtLeast(min))
+                   .Doc(std::move(doc)));
   };
   def.Define(ConfigKey("bootstrap.servers", ConfigType::kList)
                  .Default("localhost:9092")
                  .Importance(Importance::kHigh)
                  .Doc("Kafka brokers to connect to (host:port list)."));
   if (mode == WorkerMode::kDistributed) {
-    def.Define(ConfigKey("group.id", ConfigType::kString).Importance(Importance::kHigh).Doc("The Connect cluster this worker belongs to."));
-    def.Define(ConfigKey("config.storage.topic", ConfigType::kString).Importance(Importance::kHigh).Doc("Topic of connector configs."));
-    def.Define(ConfigKey("offset.storage.topic", ConfigType::kString).Importance(Importance::kHigh).Doc("Topic of source offsets."));
-    def.Define(ConfigKey("status.storage.topic", ConfigType::kString).Importance(Importance::kHigh).Doc("Topic of connector and task status."));
-    num("offset.storage.partitions", ConfigType::kInt, "25", -1, "Partitions of the offset topic when created.");
-    num("status.storage.partitions", ConfigType::kInt, "5", -1, "Partitions of the status topic when created.");
-    num("config.storage.replication.factor", ConfigType::kShort, "3", -1, "Replication factor (capped by the cluster).");
-    num("offset.storage.replication.factor", ConfigType::kShort, "3", -1, "Replication factor (capped by the cluster).");
-    num("status.storage.replication.factor", ConfigType::kShort, "3", -1, "Replication factor (capped by the cluster).");
+    def.Define(ConfigKey("group.id", ConfigType::kString)
+                   .Importance(Importance::kHigh)
+                   .Doc("The Connect cluster this worker belongs to."));
+    def.Define(ConfigKey("config.storage.topic", ConfigType::kString)
+                   .Importance(Importance::kHigh)
+                   .Doc("Topic of connector configs."));
+    def.Define(ConfigKey("offset.storage.topic", ConfigType::kString)
+                   .Importance(Importance::kHigh)
+                   .Doc("Topic of source offsets."));
+    def.Define(ConfigKey("status.storage.topic", ConfigType::kString)
+                   .Importance(Importance::kHigh)
+                   .Doc("Topic of connector and task status."));
+    num("offset.storage.partitions", ConfigType::kInt, "25", -1,
+        "Partitions of the offset topic when created.");
+    num("status.storage.partitions", ConfigType::kInt, "5", -1,
+        "Partitions of the status topic when created.");
+    num("config.storage.replication.factor", ConfigType::kShort, "3", -1,
+        "Replication factor (capped by the cluster).");
+    num("offset.storage.replication.factor", ConfigType::kShort, "3", -1,
+        "Replication factor (capped by the cluster).");
+    num("status.storage.replication.factor", ConfigType::kShort, "3", -1,
+        "Replication factor (capped by the cluster).");
     num("session.timeout.ms", ConfigType::kInt, "10000", 1, "Group session timeout.");
     num("heartbeat.interval.ms", ConfigType::kInt, "3000", 1, "Group heartbeat interval.");
-    num("rebalance.timeout.ms", ConfigType::kInt, "60000", 1, "Time a worker has to rejoin during a rebalance.");
+    num("rebalance.timeout.ms", ConfigType::kInt, "60000", 1,
+        "Time a worker has to rejoin during a rebalance.");
     num("scheduled.rebalance.max.delay.ms", ConfigType::kInt, "0", 0,
         "How long a departed worker's work waits for it to come back (Sluice default 0: moved at once).");
     str("connect.protocol", "sessioned", "Accepted for compatibility; Sluice uses eager rebalancing.");
     str("worker.sync.timeout.ms", "3000", "Accepted for compatibility.");
   } else {
-    def.Define(ConfigKey("offset.storage.file.filename", ConfigType::kString).Importance(Importance::kHigh).Doc("File of source offsets (standalone)."));
+    def.Define(ConfigKey("offset.storage.file.filename", ConfigType::kString)
+                   .Importance(Importance::kHigh)
+                   .Doc("File of source offsets (standalone)."));
   }
-  def.Define(ConfigKey("key.converter", ConfigType::kClass).Default("org.apache.kafka.connect.json.JsonConverter").Importance(Importance::kHigh).Doc("Converter of record keys."));
-  def.Define(ConfigKey("value.converter", ConfigType::kClass).Default("org.apache.kafka.connect.json.JsonConverter").Importance(Importance::kHigh).Doc("Converter of record values."));
-  def.Define(ConfigKey("header.converter", ConfigType::kClass).Default("org.apache.kafka.connect.storage.SimpleHeaderConverter").Doc("Converter of record headers."));
+  def.Define(ConfigKey("key.converter", ConfigType::kClass)
+                 .Default("org.apache.kafka.connect.json.JsonConverter")
+                 .Importance(Importance::kHigh)
+                 .Doc("Converter of record keys."));
+  def.Define(ConfigKey("value.converter", ConfigType::kClass)
+                 .Default("org.apache.kafka.connect.json.JsonConverter")
+                 .Importance(Importance::kHigh)
+                 .Doc("Converter of record values."));
+  def.Define(ConfigKey("header.converter", ConfigType::kClass)
+                 .Default("org.apache.kafka.connect.storage.SimpleHeaderConverter")
+                 .Doc("Converter of record headers."));
   num("offset.flush.interval.ms", ConfigType::kLong, "60000", 0, "How often source offsets are committed.");
-  num("offset.flush.timeout.ms", ConfigType::kLong, "5000", 0, "How long an offset commit may wait for acks.");
+  num("offset.flush.timeout.ms", ConfigType::kLong, "5000", 0,
+      "How long an offset commit may wait for acks.");
   num("task.shutdown.graceful.timeout.ms", ConfigType::kLong, "5000", 0, "How long tasks get to stop.");
   def.Define(ConfigKey("listeners", ConfigType::kList).Default("http://:8083").Doc("REST listeners."));
   str("rest.host.name", "", "Deprecated: host of the REST listener.");
@@ -52,24 +80,28 @@ ConfigDef BuildDefinition(WorkerMode mode) {
   str("rest.advertised.host.name", "", "Host name given to other workers.");
   num("rest.advertised.port", ConfigType::kInt, "0", 0, "Port given to other workers.");
   str("rest.advertised.listener", "http", "Scheme given to other workers.");
-  def.Define(ConfigKey("plugin.path", ConfigType::kList).Default("").Doc("Accepted; every Sluice plugin is built in."));
+  def.Define(ConfigKey("plugin.path", ConfigType::kList)
+                 .Default("")
+                 .Doc("Accepted; every Sluice plugin is built in."));
   str("client.id", "", "Prefix of the Kafka client ids.");
-  def.Define(ConfigKey("config.providers", ConfigType::kList).Default("").Doc("Config providers (file, env)."));
+  def.Define(
+      ConfigKey("config.providers", ConfigType::kList).Default("").Doc("Config providers (file, env)."));
   return def;
 }
 
 ConfigMap Prefixed(const Properties& props, std::string_view prefix) {
   ConfigMap out;
   for (const auto& [k, v] : props) {
-    if (k.size() > prefix.size() && k.compare(0, prefix.size(), prefix) == 0) out[k.substr(prefix.size())] = v;
+    if (k.size() > prefix.size() && k.compare(0, prefix.size(), prefix) == 0)
+      out[k.substr(prefix.size())] = v;
   }
   return out;
 }
 
 bool HasPassThroughPrefix(std::string_view key) {
-  for (std::string_view p : {"producer.", "consumer.", "admin.", "key.converter.", "value.converter.",
-                             "header.converter.", "config.providers.", "internal.", "metric", "ssl.",
-                             "sasl.", "security."}) {
+  for (std::string_view p :
+       {"producer.", "consumer.", "admin.", "key.converter.", "value.converter.", "header.converter.",
+        "config.providers.", "internal.", "metric", "ssl.", "sasl.", "security."}) {
     if (key.substr(0, p.size()) == p) return true;
   }
   return false;
@@ -80,13 +112,15 @@ Status ParseListener(const std::string& listener, std::string* host, int32_t* po
   std::string_view s = listener;
   if (auto pos = s.find("://"); pos != std::string_view::npos) {
     std::string_view scheme = s.substr(0, pos);
-    if (scheme != "http") return Status::InvalidArgument("listeners: only http is supported, got " + listener);
+    if (scheme != "http")
+      return Status::InvalidArgument("listeners: only http is supported, got " + listener);
     s.remove_prefix(pos + 3);
   }
   auto colon = s.rfind(':');
   if (colon == std::string_view::npos) return Status::InvalidArgument("listeners: no port in " + listener);
   *host = std::string(s.substr(0, colon));
-  if (!host->empty() && host->front() == '[' && host->back() == ']') *host = host->substr(1, host->size() - 2);
+  if (!host->empty() && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
   try {
     *port = std::stoi(std::string(s.substr(colon + 1)));
   } catch (...) {
@@ -126,7 +160,8 @@ Result<WorkerConfig> WorkerConfig::Parse(const Properties& props, WorkerMode mod
     w.rebalance_timeout_ms = cfg.GetInt("rebalance.timeout.ms");
     w.scheduled_rebalance_max_delay_ms = cfg.GetInt("scheduled.rebalance.max.delay.ms");
     if (w.offset_storage_partitions == 0 || w.status_storage_partitions == 0) {
-      return Status::InvalidArgument("offset.storage.partitions and status.storage.partitions must be positive or -1");
+      return Status::InvalidArgument(
+          "offset.storage.partitions and status.storage.partitions must be positive or -1");
     }
   } else {
     w.offset_storage_file = cfg.GetString("offset.storage.file.filename");
@@ -180,6 +215,8 @@ std::string WorkerConfig::AdvertisedHostPort() const {
   return host + ":" + std::to_string(port);
 }
 
-std::string WorkerConfig::AdvertisedUrl() const { return rest_advertised_scheme + "://" + AdvertisedHostPort() + "/"; }
+std::string WorkerConfig::AdvertisedUrl() const {
+  return rest_advertised_scheme + "://" + AdvertisedHostPort() + "/";
+}
 
 }  // namespace sluice::connect

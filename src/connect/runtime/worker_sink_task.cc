@@ -44,7 +44,8 @@ std::vector<TopicPartition> WorkerSinkTask::Assignment() const { return assignme
 
 void WorkerSinkTask::Pause(const std::vector<TopicPartition>& partitions) {
   for (const auto& tp : partitions) {
-    if (std::find(paused_by_task_.begin(), paused_by_task_.end(), tp) == paused_by_task_.end()) paused_by_task_.push_back(tp);
+    if (std::find(paused_by_task_.begin(), paused_by_task_.end(), tp) == paused_by_task_.end())
+      paused_by_task_.push_back(tp);
   }
   PartitionList l = ToList(partitions);
   rd_kafka_pause_partitions(consumer_.get(), l.get());
@@ -57,8 +58,8 @@ void WorkerSinkTask::Resume(const std::vector<TopicPartition>& partitions) {
   rd_kafka_resume_partitions(consumer_.get(), l.get());
 }
 
-void WorkerSinkTask::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
-                                 void* opaque) {
+void WorkerSinkTask::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                 rd_kafka_topic_partition_list_t* parts, void* opaque) {
   auto* self = static_cast<WorkerSinkTask*>(opaque);
   std::vector<TopicPartition> tps = FromList(parts);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
@@ -75,7 +76,9 @@ void WorkerSinkTask::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kaf
   } else {
     // Revoked: commit what is durable, then let the task close its writers.
     Status s = self->Commit(tps);
-    if (!s.ok()) LOG_WARN("task {}-{}: commit on revoke failed: {}", self->setup_.id.connector, self->setup_.id.task, s.ToString());
+    if (!s.ok())
+      LOG_WARN("task {}-{}: commit on revoke failed: {}", self->setup_.id.connector, self->setup_.id.task,
+               s.ToString());
     s = self->task_->Close(tps);
     if (!s.ok() && self->rebalance_error_.ok()) self->rebalance_error_ = s.WithContext("close partitions");
     for (const auto& tp : tps) {
@@ -133,7 +136,8 @@ Status WorkerSinkTask::Execute() {
     po.base = {{"acks", "all"}, {"enable.idempotence", "true"}};
     po.overrides = w.producer_props;
     ASSIGN_OR_RETURN(dlq_producer_, NewProducer(po));
-    RETURN_IF_ERROR(EnsureTopics(dlq_producer_.get(), {NewTopicSpec{c.dlq_topic, 1, c.dlq_replication_factor, {}}}, 30000));
+    RETURN_IF_ERROR(EnsureTopics(dlq_producer_.get(),
+                                 {NewTopicSpec{c.dlq_topic, 1, c.dlq_replication_factor, {}}}, 30000));
   }
   {
     std::vector<std::string> subs = c.topics;
@@ -163,7 +167,8 @@ Status WorkerSinkTask::Execute() {
     } else if (target_state() == TargetState::kStarted && paused) {
       std::vector<TopicPartition> resume;
       for (const auto& tp : assignment_) {
-        if (std::find(paused_by_task_.begin(), paused_by_task_.end(), tp) == paused_by_task_.end()) resume.push_back(tp);
+        if (std::find(paused_by_task_.begin(), paused_by_task_.end(), tp) == paused_by_task_.end())
+          resume.push_back(tp);
       }
       PartitionList l = ToList(resume);
       rd_kafka_resume_partitions(consumer_.get(), l.get());
@@ -206,13 +211,16 @@ Status WorkerSinkTask::Execute() {
     if (commit_requested_ || Clock::now() >= next_commit) {
       commit_requested_ = false;
       Status cs = Commit({});
-      if (!cs.ok()) LOG_WARN("task {}-{}: offset commit failed: {}", setup_.id.connector, setup_.id.task, cs.ToString());
+      if (!cs.ok())
+        LOG_WARN("task {}-{}: offset commit failed: {}", setup_.id.connector, setup_.id.task, cs.ToString());
       next_commit = Clock::now() + std::chrono::milliseconds(w.offset_flush_interval_ms);
     }
   }
   if (result.ok()) {
     Status cs = Commit({});
-    if (!cs.ok()) LOG_WARN("task {}-{}: final offset commit failed: {}", setup_.id.connector, setup_.id.task, cs.ToString());
+    if (!cs.ok())
+      LOG_WARN("task {}-{}: final offset commit failed: {}", setup_.id.connector, setup_.id.task,
+               cs.ToString());
   }
   rd_kafka_queue_destroy(queue);
   Status cl = task_->Close(assignment_);
@@ -237,7 +245,8 @@ Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<S
   int64_t ts = rd_kafka_message_timestamp(m, &tstype);
   if (tstype != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
     r.timestamp = ts;
-    r.timestamp_type = tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME ? TimestampType::kCreateTime : TimestampType::kLogAppendTime;
+    r.timestamp_type =
+        tstype == RD_KAFKA_TIMESTAMP_CREATE_TIME ? TimestampType::kCreateTime : TimestampType::kLogAppendTime;
   }
   if (r.topic != last_topic_) {
     NoteActiveTopic(setup_.id.connector, r.topic);
@@ -265,8 +274,10 @@ Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<S
           const char* name = nullptr;
           const void* val = nullptr;
           size_t size = 0;
-          for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
-            ASSIGN_OR_RETURN(SchemaAndValue hv, header_converter_->ToConnectHeader(topic, name, bytes(val, size)));
+          for (size_t i = 0;
+               rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+            ASSIGN_OR_RETURN(SchemaAndValue hv,
+                             header_converter_->ToConnectHeader(topic, name, bytes(val, size)));
             r.headers.push_back(Header{name, std::move(hv.schema), std::move(hv.value)});
           }
         }
@@ -300,7 +311,9 @@ Status WorkerSinkTask::DeadLetter(const rd_kafka_message_t* m, std::string_view 
     hdrs = rd_kafka_headers_new(8);
   }
   if (c.dlq_context_headers) {
-    auto add = [&](const char* k, const std::string& v) { rd_kafka_header_add(hdrs, k, -1, v.data(), static_cast<ssize_t>(v.size())); };
+    auto add = [&](const char* k, const std::string& v) {
+      rd_kafka_header_add(hdrs, k, -1, v.data(), static_cast<ssize_t>(v.size()));
+    };
     add("__connect.errors.topic", rd_kafka_topic_name(m->rkt));
     add("__connect.errors.partition", std::to_string(m->partition));
     add("__connect.errors.offset", std::to_string(m->offset));
@@ -337,7 +350,8 @@ Status WorkerSinkTask::PutWithRetry(std::vector<SinkRecord>& records) {
       return s;
     }
     if (!IsRetriable(s)) return s.WithContext("put");
-    LOG_WARN("task {}-{}: retriable error in put, retrying: {}", setup_.id.connector, setup_.id.task, s.ToString());
+    LOG_WARN("task {}-{}: retriable error in put, retrying: {}", setup_.id.connector, setup_.id.task,
+             s.ToString());
     if (!retrying) Report("RUNNING", s.WithContext("retrying after a retriable error"));
     retrying = true;
     int64_t wait = retry_timeout_ms_ > 0 ? retry_timeout_ms_ : backoff;
@@ -368,7 +382,8 @@ Status WorkerSinkTask::Commit(const std::vector<TopicPartition>& only) {
     rd_kafka_topic_partition_list_add(l.get(), tp.topic.c_str(), tp.partition)->offset = off;
   }
   rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), l.get(), 0);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) return KafkaError(err, "commit offsets");
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+    return KafkaError(err, "commit offsets");
   return Status::OK();
 }
 

@@ -35,7 +35,8 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   void Resume(const std::vector<TopicPartition>& partitions) override;
   void RequestCommit() override { commit_requested_ = true; }
 
-  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* opaque);
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                          void* opaque);
   Status ConvertMessage(const rd_kafka_message_t* msg, std::vector<SinkRecord>& out);
   Status DeadLetter(const rd_kafka_message_t* msg, std::string_view stage, const Status& error);
   Status PutWithRetry(std::vector<SinkRecord>& records);

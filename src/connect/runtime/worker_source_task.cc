@@ -63,7 +63,8 @@ void WorkerSourceTask::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, vo
   if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     sub->failed = true;
     if (self->first_failure_.empty()) {
-      self->first_failure_ = std::string("producing to ") + rd_kafka_topic_name(msg->rkt) + " failed: " + rd_kafka_err2str(msg->err);
+      self->first_failure_ = std::string("producing to ") + rd_kafka_topic_name(msg->rkt) +
+                             " failed: " + rd_kafka_err2str(msg->err);
     }
   }
 }
@@ -103,9 +104,7 @@ Status WorkerSourceTask::Execute() {
   bool retrying = false;
   int64_t retry_backoff_ms = 1000;
   while (!stopping()) {
-    if (!AwaitUnpaused([&] {
-          rd_kafka_poll(producer_.get(), 100);
-        })) {
+    if (!AwaitUnpaused([&] { rd_kafka_poll(producer_.get(), 100); })) {
       break;
     }
     batch.clear();
@@ -147,13 +146,15 @@ Status WorkerSourceTask::Execute() {
     }
     if (Clock::now() >= next_commit) {
       Status c = CommitOffsets(false);
-      if (!c.ok()) LOG_WARN("task {}-{}: offset commit failed: {}", setup_.id.connector, setup_.id.task, c.ToString());
+      if (!c.ok())
+        LOG_WARN("task {}-{}: offset commit failed: {}", setup_.id.connector, setup_.id.task, c.ToString());
       next_commit = Clock::now() + std::chrono::milliseconds(w.offset_flush_interval_ms);
     }
   }
   // Flush what was sent and commit its offsets, also after a failure (acknowledged records count).
   Status c = CommitOffsets(true);
-  if (!c.ok()) LOG_WARN("task {}-{}: final offset commit failed: {}", setup_.id.connector, setup_.id.task, c.ToString());
+  if (!c.ok())
+    LOG_WARN("task {}-{}: final offset commit failed: {}", setup_.id.connector, setup_.id.task, c.ToString());
   if (!result.ok()) task_->Stop();
   producer_.reset();
   if (result.ok() && !first_failure_.empty()) result = Status::IOError(first_failure_);
@@ -180,15 +181,18 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
     RETURN_IF_ERROR(WithTolerance(
         "VALUE_CONVERTER",
         [&]() -> Status {
-          ASSIGN_OR_RETURN(key, key_converter_->FromConnectData(record.topic, record.key_schema.get(), record.key));
-          ASSIGN_OR_RETURN(value, value_converter_->FromConnectData(record.topic, record.value_schema.get(), record.value));
+          ASSIGN_OR_RETURN(
+              key, key_converter_->FromConnectData(record.topic, record.key_schema.get(), record.key));
+          ASSIGN_OR_RETURN(value, value_converter_->FromConnectData(record.topic, record.value_schema.get(),
+                                                                    record.value));
           if (!record.headers.empty()) {
             headers = rd_kafka_headers_new(record.headers.size());
             for (const Header& h : record.headers) {
-              ASSIGN_OR_RETURN(std::optional<std::string> hv,
-                               header_converter_->FromConnectHeader(record.topic, h.key, h.schema.get(), h.value));
-              rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()), hv ? hv->data() : nullptr,
-                                  hv ? static_cast<ssize_t>(hv->size()) : 0);
+              ASSIGN_OR_RETURN(
+                  std::optional<std::string> hv,
+                  header_converter_->FromConnectHeader(record.topic, h.key, h.schema.get(), h.value));
+              rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()),
+                                  hv ? hv->data() : nullptr, hv ? static_cast<ssize_t>(hv->size()) : 0);
             }
           }
           return Status::OK();

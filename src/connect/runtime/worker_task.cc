@@ -67,7 +67,8 @@ bool WorkerTask::AwaitStop(int64_t timeout_ms) {
   if (done) {
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
   } else {
-    LOG_WARN("task {}-{} did not stop within {} ms; abandoning it", setup_.id.connector, setup_.id.task, timeout_ms);
+    LOG_WARN("task {}-{} did not stop within {} ms; abandoning it", setup_.id.connector, setup_.id.task,
+             timeout_ms);
     if (thread_.joinable()) thread_.detach();
   }
   return done;
@@ -107,7 +108,8 @@ namespace {
 ConfigMap PrefixedFrom(const ConfigMap& config, std::string_view prefix) {
   ConfigMap out;
   for (const auto& [k, v] : config) {
-    if (k.size() > prefix.size() && k.compare(0, prefix.size(), prefix) == 0) out[k.substr(prefix.size())] = v;
+    if (k.size() > prefix.size() && k.compare(0, prefix.size(), prefix) == 0)
+      out[k.substr(prefix.size())] = v;
   }
   return out;
 }
@@ -127,21 +129,23 @@ Status WorkerTask::InitConverters() {
     RETURN_IF_ERROR(conv->Configure(props, is_key));
     return conv;
   };
-  ASSIGN_OR_RETURN(key_converter_, make(c.key_converter, w.key_converter, w.key_converter_props, "key.converter.", true));
-  ASSIGN_OR_RETURN(value_converter_,
-                   make(c.value_converter, w.value_converter, w.value_converter_props, "value.converter.", false));
+  ASSIGN_OR_RETURN(key_converter_,
+                   make(c.key_converter, w.key_converter, w.key_converter_props, "key.converter.", true));
+  ASSIGN_OR_RETURN(value_converter_, make(c.value_converter, w.value_converter, w.value_converter_props,
+                                          "value.converter.", false));
   const std::string& hcls = c.header_converter.empty() ? w.header_converter : c.header_converter;
   const PluginInfo* hp = setup_.plugins->Find(hcls, {PluginType::kHeaderConverter});
   if (hp == nullptr) return Status::InvalidArgument("unknown header converter class " + hcls);
   header_converter_ = hp->new_header_converter();
-  RETURN_IF_ERROR(header_converter_->Configure(c.header_converter.empty()
-                                                   ? w.header_converter_props
-                                                   : PrefixedFrom(setup_.connector_config, "header.converter.")));
+  RETURN_IF_ERROR(header_converter_->Configure(
+      c.header_converter.empty() ? w.header_converter_props
+                                 : PrefixedFrom(setup_.connector_config, "header.converter.")));
   return Status::OK();
 }
 
 Status WorkerTask::InitTransforms() {
-  ASSIGN_OR_RETURN(TransformationChain chain, TransformationChain::Build(setup_.connector_config, *setup_.plugins));
+  ASSIGN_OR_RETURN(TransformationChain chain,
+                   TransformationChain::Build(setup_.connector_config, *setup_.plugins));
   transforms_ = std::make_unique<TransformationChain>(std::move(chain));
   return Status::OK();
 }
@@ -155,7 +159,9 @@ Status WorkerTask::WithTolerance(std::string_view stage, const std::function<Sta
   auto start = std::chrono::steady_clock::now();
   int64_t delay = 300;
   while (!s.ok() && IsRetriable(s) && c.errors_retry_timeout_ms != 0 && !stopping()) {
-    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count();
     if (c.errors_retry_timeout_ms > 0 && elapsed >= c.errors_retry_timeout_ms) break;
     WaitFor(std::chrono::milliseconds(std::min(delay, c.errors_retry_delay_max_ms)));
     delay *= 2;
@@ -164,8 +170,8 @@ Status WorkerTask::WithTolerance(std::string_view stage, const std::function<Sta
   if (s.ok()) return s;
   if (c.errors_log_enable) {
     std::string what = c.errors_log_include_messages && describe ? ", record: " + describe() : "";
-    LOG_ERROR("Error encountered in task {}-{}. Executing stage '{}': {}{}", setup_.id.connector, setup_.id.task,
-              stage, s.ToString(), what);
+    LOG_ERROR("Error encountered in task {}-{}. Executing stage '{}': {}{}", setup_.id.connector,
+              setup_.id.task, stage, s.ToString(), what);
   }
   if (c.errors_tolerance_all) {
     *tolerated = true;

@@ -14,9 +14,17 @@ const ConfigDef& GeneratorDef() {
   static const ConfigDef def = [] {
     ConfigDef d;
     d.Define(ConfigKey("topic", ConfigType::kString).Importance(Importance::kHigh).Doc("Topic to write to."));
-    d.Define(ConfigKey("record.size", ConfigType::kInt).Default("100").Validate(Range::AtLeast(16)).Doc("Approximate JSON size of a record value in bytes."));
-    d.Define(ConfigKey("batch.size", ConfigType::kInt).Default("1000").Validate(Range::AtLeast(1)).Doc("Records per poll."));
-    d.Define(ConfigKey("max.records", ConfigType::kLong).Default("-1").Doc("Records per task before it idles; -1 for unlimited."));
+    d.Define(ConfigKey("record.size", ConfigType::kInt)
+                 .Default("100")
+                 .Validate(Range::AtLeast(16))
+                 .Doc("Approximate JSON size of a record value in bytes."));
+    d.Define(ConfigKey("batch.size", ConfigType::kInt)
+                 .Default("1000")
+                 .Validate(Range::AtLeast(1))
+                 .Doc("Records per poll."));
+    d.Define(ConfigKey("max.records", ConfigType::kLong)
+                 .Default("-1")
+                 .Doc("Records per task before it idles; -1 for unlimited."));
     return d;
   }();
   return def;
@@ -25,7 +33,10 @@ const ConfigDef& GeneratorDef() {
 const ConfigDef& CountingDef() {
   static const ConfigDef def = [] {
     ConfigDef d;
-    d.Define(ConfigKey("log.interval.records", ConfigType::kLong).Default("1000000").Validate(Range::AtLeast(1)).Doc("Log totals every this many records."));
+    d.Define(ConfigKey("log.interval.records", ConfigType::kLong)
+                 .Default("1000000")
+                 .Validate(Range::AtLeast(1))
+                 .Doc("Log totals every this many records."));
     return d;
   }();
   return def;
@@ -42,10 +53,15 @@ class GeneratorTask : public SourceTask {
     // {"id":<up to 19 digits>,"payload":"..."}: the payload fills the rest of record.size.
     int pad = std::max(1, c.GetInt("record.size") - 36);
     payload_ = std::string(static_cast<size_t>(pad), 'x');
-    schema_ = SchemaBuilder::Struct().Name("generator.Record").Field("id", Schema::Int64()).Field("payload", Schema::String()).Build();
+    schema_ = SchemaBuilder::Struct()
+                  .Name("generator.Record")
+                  .Field("id", Schema::Int64())
+                  .Field("payload", Schema::String())
+                  .Build();
     partition_ = StringMap({{"task", task_}});
     ASSIGN_OR_RETURN(Value off, context()->offset_storage_reader().Offset(partition_));
-    if (const Value* id = MapGet(off, "id"); id != nullptr && id->get_if<int64_t>() != nullptr) next_ = *id->get_if<int64_t>() + 1;
+    if (const Value* id = MapGet(off, "id"); id != nullptr && id->get_if<int64_t>() != nullptr)
+      next_ = *id->get_if<int64_t>() + 1;
     return Status::OK();
   }
   Status Poll(std::vector<SourceRecord>& out) override {
@@ -118,7 +134,8 @@ class CountingTask : public SinkTask {
       (void)r;
       if (++count_ % interval_ == 0) {
         double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-        LOG_INFO("counting sink: {} records in {:.2f} s ({:.0f} records/s)", count_, s, static_cast<double>(count_) / s);
+        LOG_INFO("counting sink: {} records in {:.2f} s ({:.0f} records/s)", count_, s,
+                 static_cast<double>(count_) / s);
       }
     }
     return Status::OK();
@@ -138,7 +155,9 @@ class CountingConnector : public SinkConnector {
     props_ = props;
     return Status::OK();
   }
-  Result<std::vector<ConfigMap>> TaskConfigs(int max_tasks) override { return std::vector<ConfigMap>(static_cast<size_t>(max_tasks), props_); }
+  Result<std::vector<ConfigMap>> TaskConfigs(int max_tasks) override {
+    return std::vector<ConfigMap>(static_cast<size_t>(max_tasks), props_);
+  }
   void Stop() override {}
 
  private:

@@ -24,19 +24,19 @@ class DistributedTest : public ::testing::Test {
     char tmpl[] = "/tmp/sluice-distributed-XXXXXX";
     dir_ = mkdtemp(tmpl);
     for (int i = 0; i < 3; ++i) {
-      workers_.push_back(std::make_unique<WorkerProcess>(std::map<std::string, std::string>{
-          {"bootstrap.servers", broker_.bootstrap()},
-          {"group.id", "connect-cluster"},
-          {"config.storage.topic", "connect-configs"},
-          {"offset.storage.topic", "connect-offsets"},
-          {"status.storage.topic", "connect-status"},
-          {"config.storage.replication.factor", "1"},
-          {"offset.storage.replication.factor", "1"},
-          {"status.storage.replication.factor", "1"},
-          {"offset.flush.interval.ms", "500"},
-          {"session.timeout.ms", "6000"},
-          {"heartbeat.interval.ms", "1000"},
-          {"task.shutdown.graceful.timeout.ms", "3000"}}));
+      workers_.push_back(std::make_unique<WorkerProcess>(
+          std::map<std::string, std::string>{{"bootstrap.servers", broker_.bootstrap()},
+                                             {"group.id", "connect-cluster"},
+                                             {"config.storage.topic", "connect-configs"},
+                                             {"offset.storage.topic", "connect-offsets"},
+                                             {"status.storage.topic", "connect-status"},
+                                             {"config.storage.replication.factor", "1"},
+                                             {"offset.storage.replication.factor", "1"},
+                                             {"status.storage.replication.factor", "1"},
+                                             {"offset.flush.interval.ms", "500"},
+                                             {"session.timeout.ms", "6000"},
+                                             {"heartbeat.interval.ms", "1000"},
+                                             {"task.shutdown.graceful.timeout.ms", "3000"}}));
     }
     for (auto& w : workers_) ASSERT_TRUE(w->Start()) << w->Output();
   }
@@ -105,7 +105,8 @@ class DistributedTest : public ::testing::Test {
 };
 
 TEST_F(DistributedTest, TasksMoveWhenAWorkerIsKilledAndNoLineIsLost) {
-  for (int f = 0; f < kFiles; ++f) AppendLines(InputFile(f), "f" + std::to_string(f) + "-", 0, kLinesPerPhase);
+  for (int f = 0; f < kFiles; ++f)
+    AppendLines(InputFile(f), "f" + std::to_string(f) + "-", 0, kLinesPerPhase);
   CreateConnectors();
   nlohmann::json status;
   ASSERT_TRUE(WaitUntil(
@@ -124,7 +125,8 @@ TEST_F(DistributedTest, TasksMoveWhenAWorkerIsKilledAndNoLineIsLost) {
     if (w->worker_id() == victim_id) victim = w.get();
   }
   ASSERT_NE(victim, nullptr) << victim_id;
-  for (int f = 0; f < kFiles; ++f) AppendLines(InputFile(f), "f" + std::to_string(f) + "-", kLinesPerPhase, 2 * kLinesPerPhase);
+  for (int f = 0; f < kFiles; ++f)
+    AppendLines(InputFile(f), "f" + std::to_string(f) + "-", kLinesPerPhase, 2 * kLinesPerPhase);
   victim->Kill();
   auto killed_at = std::chrono::steady_clock::now();
 
@@ -140,29 +142,37 @@ TEST_F(DistributedTest, TasksMoveWhenAWorkerIsKilledAndNoLineIsLost) {
         return true;
       },
       std::chrono::seconds(15));
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
+  auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
   ASSERT_TRUE(moved) << "tasks not moved within 15 s: " << status.dump() << survivor->Output();
   std::printf("tasks moved to the survivors %lld ms after kill -9\n", static_cast<long long>(took.count()));
 
-  for (int f = 0; f < kFiles; ++f) AppendLines(InputFile(f), "f" + std::to_string(f) + "-", 2 * kLinesPerPhase, 3 * kLinesPerPhase);
-  ASSERT_TRUE(WaitUntil([&] { return DistinctSinkLines() >= static_cast<size_t>(kFiles * 3 * kLinesPerPhase); },
-                        std::chrono::seconds(60)))
+  for (int f = 0; f < kFiles; ++f)
+    AppendLines(InputFile(f), "f" + std::to_string(f) + "-", 2 * kLinesPerPhase, 3 * kLinesPerPhase);
+  ASSERT_TRUE(
+      WaitUntil([&] { return DistinctSinkLines() >= static_cast<size_t>(kFiles * 3 * kLinesPerPhase); },
+                std::chrono::seconds(60)))
       << DistinctSinkLines();
   ExpectComplete(3 * kLinesPerPhase);
 }
 
 TEST_F(DistributedTest, NoLineIsLostAcrossABrokerRestart) {
-  for (int f = 0; f < kFiles; ++f) AppendLines(InputFile(f), "f" + std::to_string(f) + "-", 0, kLinesPerPhase);
+  for (int f = 0; f < kFiles; ++f)
+    AppendLines(InputFile(f), "f" + std::to_string(f) + "-", 0, kLinesPerPhase);
   CreateConnectors();
   ASSERT_TRUE(WaitUntil([&] { return DistinctSinkLines() > 0; }, std::chrono::seconds(30)));
   broker_.Stop();
-  for (int f = 0; f < kFiles; ++f) AppendLines(InputFile(f), "f" + std::to_string(f) + "-", kLinesPerPhase, 2 * kLinesPerPhase);
+  for (int f = 0; f < kFiles; ++f)
+    AppendLines(InputFile(f), "f" + std::to_string(f) + "-", kLinesPerPhase, 2 * kLinesPerPhase);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   ASSERT_TRUE(broker_.Start()) << broker_.Output();
-  for (int f = 0; f < kFiles; ++f) AppendLines(InputFile(f), "f" + std::to_string(f) + "-", 2 * kLinesPerPhase, 3 * kLinesPerPhase);
-  ASSERT_TRUE(WaitUntil([&] { return DistinctSinkLines() >= static_cast<size_t>(kFiles * 3 * kLinesPerPhase); },
-                        std::chrono::seconds(90)))
-      << DistinctSinkLines() << "\n" << workers_[0]->Output();
+  for (int f = 0; f < kFiles; ++f)
+    AppendLines(InputFile(f), "f" + std::to_string(f) + "-", 2 * kLinesPerPhase, 3 * kLinesPerPhase);
+  ASSERT_TRUE(
+      WaitUntil([&] { return DistinctSinkLines() >= static_cast<size_t>(kFiles * 3 * kLinesPerPhase); },
+                std::chrono::seconds(90)))
+      << DistinctSinkLines() << "\n"
+      << workers_[0]->Output();
   ExpectComplete(3 * kLinesPerPhase);
   nlohmann::json status;
   EXPECT_TRUE(WaitUntil(

@@ -112,10 +112,13 @@ TEST_F(RestContractTest, ConnectorLifecycle) {
   EXPECT_TRUE(tasks[0]["config"].is_object());
 
   json st;
-  ASSERT_TRUE(WaitUntil([&] {
-    st = GetJson(port(), "/connectors/lifecycle/status");
-    return AllRunning(st, 1);
-  }, std::chrono::seconds(20))) << st.dump();
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        st = GetJson(port(), "/connectors/lifecycle/status");
+        return AllRunning(st, 1);
+      },
+      std::chrono::seconds(20)))
+      << st.dump();
   EXPECT_EQ(st["type"], "source");
   EXPECT_EQ(st["connector"]["worker_id"], worker_->worker_id());
   json ts = GetJson(port(), "/connectors/lifecycle/tasks/0/status", &status);
@@ -140,10 +143,13 @@ TEST_F(RestContractTest, ConnectorLifecycle) {
   // Pause, resume, restart.
   r = Http(port(), "PUT", "/connectors/lifecycle/pause");
   EXPECT_EQ(r.status, 202) << r.body;
-  EXPECT_TRUE(WaitUntil([&] {
-    st = GetJson(port(), "/connectors/lifecycle/status");
-    return st["connector"]["state"] == "PAUSED" && st["tasks"][0]["state"] == "PAUSED";
-  }, std::chrono::seconds(10))) << st.dump();
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        st = GetJson(port(), "/connectors/lifecycle/status");
+        return st["connector"]["state"] == "PAUSED" && st["tasks"][0]["state"] == "PAUSED";
+      },
+      std::chrono::seconds(10)))
+      << st.dump();
   r = Http(port(), "PUT", "/connectors/lifecycle/resume");
   EXPECT_EQ(r.status, 202) << r.body;
   EXPECT_TRUE(WaitUntil([&] { return AllRunning(GetJson(port(), "/connectors/lifecycle/status"), 1); },
@@ -159,10 +165,12 @@ TEST_F(RestContractTest, ConnectorLifecycle) {
                         std::chrono::seconds(10)));
 
   // Topics.
-  EXPECT_TRUE(WaitUntil([&] {
-    json t = GetJson(port(), "/connectors/lifecycle/topics");
-    return t.is_object() && t["lifecycle"]["topics"].is_array() && !t["lifecycle"]["topics"].empty();
-  }, std::chrono::seconds(10)));
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        json t = GetJson(port(), "/connectors/lifecycle/topics");
+        return t.is_object() && t["lifecycle"]["topics"].is_array() && !t["lifecycle"]["topics"].empty();
+      },
+      std::chrono::seconds(10)));
   r = Http(port(), "PUT", "/connectors/lifecycle/topics/reset");
   EXPECT_EQ(r.status, 202) << r.body;
 
@@ -170,8 +178,9 @@ TEST_F(RestContractTest, ConnectorLifecycle) {
   ExpectError(Http(port(), "DELETE", "/connectors/lifecycle/offsets"), 400);
   r = Http(port(), "PUT", "/connectors/lifecycle/stop");
   EXPECT_EQ(r.status, 204) << r.body;
-  EXPECT_TRUE(WaitUntil([&] { return GetJson(port(), "/connectors/lifecycle/status")["connector"]["state"] == "STOPPED"; },
-                        std::chrono::seconds(10)));
+  EXPECT_TRUE(WaitUntil(
+      [&] { return GetJson(port(), "/connectors/lifecycle/status")["connector"]["state"] == "STOPPED"; },
+      std::chrono::seconds(10)));
   json offsets = GetJson(port(), "/connectors/lifecycle/offsets", &status);
   EXPECT_EQ(status, 200);
   ASSERT_TRUE(offsets["offsets"].is_array()) << offsets.dump();
@@ -231,7 +240,8 @@ TEST_F(RestContractTest, BadConfigsAre400sNamingTheProblem) {
   ExpectError(r, 400);
   EXPECT_NE(r.body.find("FileStreamSinkConnector"), std::string::npos) << r.body;  // lists the known ones
 
-  r = Http(port(), "PUT", "/connectors/a/config", R"({"name":"b","connector.class":"FileStreamSource","topic":"t"})");
+  r = Http(port(), "PUT", "/connectors/a/config",
+           R"({"name":"b","connector.class":"FileStreamSource","topic":"t"})");
   ExpectError(r, 400);
   EXPECT_NE(r.body.find("doesn't match"), std::string::npos) << r.body;
 

@@ -40,16 +40,19 @@ TEST_F(StandaloneTest, FileSourceToFileSinkResumesAfterRestart) {
   AppendLines(in, "line-", 0, 100);
   {
     std::ofstream src(dir_ + "/source.properties");
-    src << "name=local-file-source\nconnector.class=FileStreamSource\ntasks.max=1\nfile=" << in << "\ntopic=connect-test\n";
+    src << "name=local-file-source\nconnector.class=FileStreamSource\ntasks.max=1\nfile=" << in
+        << "\ntopic=connect-test\n";
     std::ofstream sink(dir_ + "/sink.json");
-    sink << R"({"name":"local-file-sink","config":{"connector.class":"org.apache.kafka.connect.file.FileStreamSinkConnector","tasks.max":"1","file":")"
-         << out << R"(","topics":"connect-test"}})";
+    sink
+        << R"({"name":"local-file-sink","config":{"connector.class":"org.apache.kafka.connect.file.FileStreamSinkConnector","tasks.max":"1","file":")"
+        << out << R"(","topics":"connect-test"}})";
   }
   std::vector<std::string> files = {dir_ + "/source.properties", dir_ + "/sink.json"};
   {
     WorkerProcess worker(WorkerProps(), /*standalone=*/true, files);
     ASSERT_TRUE(worker.Start()) << worker.Output();
-    ASSERT_TRUE(WaitUntil([&] { return ReadLines(out).size() >= 100; }, std::chrono::seconds(30))) << worker.Output();
+    ASSERT_TRUE(WaitUntil([&] { return ReadLines(out).size() >= 100; }, std::chrono::seconds(30)))
+        << worker.Output();
     nlohmann::json status = GetJson(worker.port(), "/connectors/local-file-source/status");
     EXPECT_TRUE(AllRunning(status, 1)) << status.dump();
     EXPECT_EQ(status["tasks"][0]["worker_id"], worker.worker_id());
@@ -59,7 +62,8 @@ TEST_F(StandaloneTest, FileSourceToFileSinkResumesAfterRestart) {
   {
     WorkerProcess worker(WorkerProps(), true, files);
     ASSERT_TRUE(worker.Start()) << worker.Output();
-    ASSERT_TRUE(WaitUntil([&] { return ReadLines(out).size() >= 150; }, std::chrono::seconds(30))) << worker.Output();
+    ASSERT_TRUE(WaitUntil([&] { return ReadLines(out).size() >= 150; }, std::chrono::seconds(30)))
+        << worker.Output();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // nothing more may come
     worker.Stop();
   }

@@ -8,10 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <httplib.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <httplib.h>
 #include <sstream>
 #include <thread>
 

@@ -102,38 +102,42 @@ def main():
         procs.append(worker)
         while http(rport, "GET", "/")[0] != 200:
             time.sleep(0.01)
-        cpu0, _ = proc_stat(worker.pid)
-        code, body = http(rport, "POST", "/connectors", {"name": "gen", "config": {
-            "connector.class": "Generator", "topic": "bench", "tasks.max": "1", "record.size": "100",
-            "batch.size": "5000", "max.records": str(N)}})
-        assert code == 201, body
-        t0 = time.perf_counter()
         c = Consumer({"bootstrap.servers": f"127.0.0.1:{bport}", "group.id": "bench-probe"})
-        while True:
-            try:
-                lo, hi = c.get_watermark_offsets(TopicPartition("bench", 0), timeout=1)
-            except Exception:
-                hi = 0
-            if hi >= N:
-                break
-            time.sleep(0.02)
-        src_s = time.perf_counter() - t0
-        cpu1, mem1 = proc_stat(worker.pid)
-        # The value size on the wire: read one record.
-        c.assign([TopicPartition("bench", 0, 0)])
-        m = c.poll(10)
-        vsize = len(m.value()) if m is not None and m.value() is not None else 100
-        print(f"source -> broker: {N} records of {vsize} B in {src_s:.2f} s: {N / src_s:,.0f} records/s, "
-              f"{N * vsize / src_s / 1e6:.1f} MB/s; worker CPU {(cpu1 - cpu0) / (N / 1e6):.2f} s per million")
-
+        vsize = 100
+        for tasks in (1, 2):
+            topic = f"bench{tasks}"
+            total = N * tasks  # each task writes N
+            cpu0, _ = proc_stat(worker.pid)
+            code, body = http(rport, "POST", "/connectors", {"name": f"gen{tasks}", "config": {
+                "connector.class": "Generator", "topic": topic, "tasks.max": str(tasks), "record.size": "100",
+                "batch.size": "5000", "max.records": str(N)}})
+            assert code == 201, body
+            t0 = time.perf_counter()
+            while True:
+                try:
+                    lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=1)
+                except Exception:
+                    hi = 0
+                if hi >= total:
+                    break
+                time.sleep(0.02)
+            src_s = time.perf_counter() - t0
+            cpu1, mem1 = proc_stat(worker.pid)
+            if tasks == 1:  # the value size on the wire: read one record
+                c.assign([TopicPartition(topic, 0, 0)])
+                m = c.poll(10)
+                vsize = len(m.value()) if m is not None and m.value() is not None else 100
+            print(f"source -> broker, tasks.max={tasks}: {total} records of {vsize} B in {src_s:.2f} s: "
+                  f"{total / src_s:,.0f} records/s, {total * vsize / src_s / 1e6:.1f} MB/s; "
+                  f"worker CPU {(cpu1 - cpu0) / (total / 1e6):.2f} s per million")
+        cpu1, _ = proc_stat(worker.pid)
         code, body = http(rport, "POST", "/connectors", {"name": "count", "config": {
-            "connector.class": "CountingSink", "topics": "bench", "tasks.max": "1"}})
+            "connector.class": "CountingSink", "topics": "bench1", "tasks.max": "1"}})
         assert code == 201, body
         t0 = time.perf_counter()
         while True:
-            got = c.committed([TopicPartition("bench", 0)], timeout=5)
             c2 = Consumer({"bootstrap.servers": f"127.0.0.1:{bport}", "group.id": "connect-count"})
-            got = c2.committed([TopicPartition("bench", 0)], timeout=5)
+            got = c2.committed([TopicPartition("bench1", 0)], timeout=5)
             c2.close()
             if got and got[0].offset >= N:
                 break

@@ -120,30 +120,6 @@ std::string_view TypeName(ConfigType type) {
   return "UNKNOWN";
 }
 
-std::string JavaDoubleToString(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
-  char buf[64];
-  double mag = std::fabs(d);
-  if (mag >= 1e-3 && mag < 1e7) {
-    auto res = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::fixed);
-    std::string s(buf, res.ptr);
-    if (s.find('.') == std::string::npos) s += ".0";
-    return s;
-  }
-  auto res = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
-  std::string s(buf, res.ptr);  // e.g. 1.5e+10, 1e-05
-  size_t e = s.find('e');
-  std::string mantissa = s.substr(0, e);
-  if (mantissa.find('.') == std::string::npos) mantissa += ".0";
-  std::string_view exp = std::string_view(s).substr(e + 1);
-  bool neg = exp[0] == '-';
-  exp.remove_prefix(1);
-  while (exp.size() > 1 && exp[0] == '0') exp.remove_prefix(1);
-  return mantissa + "E" + (neg ? "-" : "") + std::string(exp);
-}
-
 std::string ConfigValueToString(const ConfigValue& value) {
   struct Visitor {
     std::string operator()(std::monostate) const { return "null"; }

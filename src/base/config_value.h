@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/java_number.h"  // JavaDoubleToString: how DOUBLE values print
 #include "base/status.h"
 
 namespace sluice {
@@ -48,8 +49,6 @@ using ConfigValue =
 std::string ConfigValueToString(const ConfigValue& value);
 // Kafka's ConfigDef.convertToString: like ConfigValueToString but lists are "a,b"; nullopt for null.
 std::optional<std::string> ConfigValueToConfigString(const ConfigValue& value);
-// Java's Double.toString: 1.0, 0.001, 1.0E7, 1.0E-4, NaN, Infinity.
-std::string JavaDoubleToString(double d);
 
 // Kafka's ConfigDef.parseType: trims `text` (Java String.trim) and converts it. Errors are
 // InvalidArgument with Kafka's message, e.g. "Invalid value abc for configuration x: Not a number of

@@ -151,21 +151,6 @@ TEST(PasswordTest, NeverPrinted) {
   EXPECT_FALSE(p == Password("other"));
 }
 
-TEST(JavaDoubleToStringTest, MatchesJava) {
-  EXPECT_EQ(JavaDoubleToString(1.0), "1.0");
-  EXPECT_EQ(JavaDoubleToString(0.5), "0.5");
-  EXPECT_EQ(JavaDoubleToString(-2.25), "-2.25");
-  EXPECT_EQ(JavaDoubleToString(0.001), "0.001");
-  EXPECT_EQ(JavaDoubleToString(1234567.0), "1234567.0");
-  EXPECT_EQ(JavaDoubleToString(1e7), "1.0E7");
-  EXPECT_EQ(JavaDoubleToString(1.5e10), "1.5E10");
-  EXPECT_EQ(JavaDoubleToString(1e-4), "1.0E-4");
-  EXPECT_EQ(JavaDoubleToString(0.0), "0.0");
-  EXPECT_EQ(JavaDoubleToString(-0.0), "-0.0");
-  EXPECT_EQ(JavaDoubleToString(std::numeric_limits<double>::infinity()), "Infinity");
-  EXPECT_EQ(JavaDoubleToString(std::nan("")), "NaN");
-}
-
 TEST(InvalidValueTest, Format) {
   Status s = InvalidValue("x", "v", "why");
   EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);

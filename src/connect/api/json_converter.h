@@ -6,17 +6,18 @@
 // Timestamp are integers. Output is byte-identical to Kafka's (Jackson's): compact, Kafka's key order,
 // numbers as Java prints them (1.0E20, 0.001, "NaN"), Jackson's string escapes.
 //
-// Also the Java text forms of numbers (Double.toString, Float.toString, BigDecimal.toString) that the
-// converters module shares.
+// The JSON text layer (writer, parser, Decimal text) is json_text.h, included here for the converters
+// module, which shares DecimalToString/DecimalFromString and the Java number text.
 //
 // Thread-safety: a JsonConverter is immutable after construction; its methods may be called from many
-// threads at once. The free functions are pure.
+// threads at once.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
+#include "connect/api/json_text.h"
 #include "connect/api/schema.h"
 #include "connect/api/value.h"
 
@@ -57,18 +58,5 @@ class JsonConverter {
  private:
   JsonConverterConfig config_;
 };
-
-// Java's Double.toString (JDK 19+ shortest form): "1.0", "0.001", "1.0E7", "4.9E-324", "NaN",
-// "-Infinity".
-std::string JavaDoubleToString(double d);
-// Java's Float.toString: "1.1", "1.0E10".
-std::string JavaFloatToString(float f);
-// BigDecimal.toString of unscaled × 10^-scale, the unscaled value being big-endian two's complement of
-// any length up to 4 KiB (a Decimal value): "12.30", "-0.05", "1E-8", "1.2E+3". Fails on empty bytes.
-Result<std::string> DecimalToString(const Bytes& unscaled, int32_t scale);
-// Parses a decimal number ("-12.3", "1.50E+2", "7") into the unscaled value at `scale` (minimal two's
-// complement, as BigInteger.toByteArray). Fails if the text is not a number or needs rounding (more
-// fractional digits than `scale` allows, ignoring trailing zeros) or has more than 10000 digits.
-Result<Bytes> DecimalFromString(std::string_view text, int32_t scale);
 
 }  // namespace sluice::connect

@@ -68,9 +68,19 @@ Result<std::string> ConfigProviders::Lookup(Kind kind, const std::string& path,
   return Status::Internal("unknown provider kind");
 }
 
+namespace {
+
+// Kafka's ConfigTransformer.DEFAULT_PATTERN: ${provider:[path:]key}.
+const std::regex& ReferencePattern() {
+  static const std::regex kRef(R"(\$\{([^}:]*?):(([^}]*?):)?([^}]*?)\})");
+  return kRef;
+}
+
+}  // namespace
+
 Result<ConfigMap> ConfigProviders::Resolve(const ConfigMap& config) const {
   if (providers_.empty()) return config;
-  static const std::regex kRef(R"(\$\{([^}:]*?):(([^}]*?):)?([^}]*?)\})");
+  const std::regex& kRef = ReferencePattern();
   ConfigMap out;
   for (const auto& [k, v] : config) {
     std::string result;
@@ -93,6 +103,17 @@ Result<ConfigMap> ConfigProviders::Resolve(const ConfigMap& config) const {
     out[k] = std::move(result);
   }
   return out;
+}
+
+ConfigMap ConfigProviders::Unresolve(const ConfigMap& raw_connector_config,
+                                     const ConfigMap& resolved_connector_config, ConfigMap task_config) {
+  for (const auto& [k, raw] : raw_connector_config) {
+    auto task = task_config.find(k);
+    auto resolved = resolved_connector_config.find(k);
+    if (task == task_config.end() || resolved == resolved_connector_config.end()) continue;
+    if (task->second == resolved->second && std::regex_search(raw, ReferencePattern())) task->second = raw;
+  }
+  return task_config;
 }
 
 }  // namespace sluice::connect

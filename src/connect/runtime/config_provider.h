@@ -24,6 +24,13 @@ class ConfigProviders {
   // Replaces every ${provider:[path:]key} whose provider is configured; unknown providers are left as
   // written (as Kafka does). A missing file or key is an error naming the reference.
   Result<ConfigMap> Resolve(const ConfigMap& config) const;
+  // Kafka's AbstractHerder.reverseTransform: a key of `task_config` whose value in `raw_connector_config`
+  // holds a ${...} reference (any provider) gets that raw value back, so that resolved secrets do not
+  // reach the task configs stored in the config topic and shown by the REST API. Unlike Kafka, only
+  // when the task's value is the connector's resolved value unchanged (a connector that splits a value
+  // between its tasks, e.g. FileStreamSource `files`, keeps each task's share).
+  static ConfigMap Unresolve(const ConfigMap& raw_connector_config,
+                             const ConfigMap& resolved_connector_config, ConfigMap task_config);
 
  private:
   enum class Kind { kFile, kEnv, kDirectory };

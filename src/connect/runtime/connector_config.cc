@@ -1,7 +1,10 @@
 // Connector config definitions and validation. See connector_config.h.
 #include "connect/runtime/connector_config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
+#include <variant>
 
 #include "connect/transforms/chain.h"
 
@@ -234,12 +237,13 @@ ConfigInfos ValidateConnectorConfig(const ConfigMap& config, const PluginRegistr
     }
     auto dlq = config.find("errors.deadletterqueue.topic.name");
     if (dlq != config.end() && !dlq->second.empty() && has_topics) {
-      for (std::string_view t :
-           def.Parse(config).ok() ? def.Parse(config)->GetList("topics") : std::vector<std::string>{}) {
-        if (t == dlq->second)
-          AddError(infos, "errors.deadletterqueue.topic.name",
-                   "The DLQ topic '" + dlq->second + "' may not be included in the list of topics ('topics=" +
-                       topics->second + "') consumed by the connector");
+      // The list alone, so that the check holds whatever else is wrong with the config.
+      Result<ConfigValue> list = ParseConfigValue("topics", topics->second, ConfigType::kList);
+      const auto* names = list.ok() ? std::get_if<std::vector<std::string>>(&*list) : nullptr;
+      if (names != nullptr && std::find(names->begin(), names->end(), dlq->second) != names->end()) {
+        AddError(infos, "errors.deadletterqueue.topic.name",
+                 "The DLQ topic '" + dlq->second + "' may not be included in the list of topics ('topics=" +
+                     topics->second + "') consumed by the connector");
       }
     }
   }
@@ -299,7 +303,10 @@ Result<ConnectorConfig> ConnectorConfig::Parse(const ConfigMap& config, const Pl
   c.errors_retry_timeout_ms = p.GetLong("errors.retry.timeout");
   c.errors_retry_delay_max_ms = p.GetLong("errors.retry.delay.max.ms");
   std::string tol = p.GetString("errors.tolerance");
-  c.errors_tolerance_all = tol == "all" || tol == "ALL" || tol == "All";
+  // Validated as none|all in any case (Kafka's CaseInsensitiveValidString).
+  c.errors_tolerance_all = tol.size() == 3 && std::tolower(static_cast<unsigned char>(tol[0])) == 'a' &&
+                           std::tolower(static_cast<unsigned char>(tol[1])) == 'l' &&
+                           std::tolower(static_cast<unsigned char>(tol[2])) == 'l';
   c.errors_log_enable = p.GetBool("errors.log.enable");
   c.errors_log_include_messages = p.GetBool("errors.log.include.messages");
   if (sink) {

@@ -33,6 +33,7 @@ Status Worker::StartConnector(const std::string& name, const ConfigMap& raw_conf
   std::unique_ptr<Connector> connector = parsed->plugin->new_connector();
   connector->Initialize(context);
   ConnectorEntry entry;
+  entry.raw_config = raw_config;
   entry.config = *resolved;
   entry.state = state;
   if (state != TargetState::kStopped) {
@@ -70,6 +71,9 @@ Result<std::vector<ConfigMap>> Worker::ConnectorTaskConfigs(const std::string& n
   }
   ASSIGN_OR_RETURN(std::vector<ConfigMap> configs, it->second.connector->TaskConfigs(max_tasks));
   if (static_cast<int>(configs.size()) > max_tasks) configs.resize(static_cast<size_t>(max_tasks));
+  for (ConfigMap& c : configs) {
+    c = ConfigProviders::Unresolve(it->second.raw_config, it->second.config, std::move(c));
+  }
   return configs;
 }
 

@@ -43,7 +43,8 @@ class Worker {
   // failure is reported as FAILED and returned.
   Status StartConnector(const std::string& name, const ConfigMap& config, TargetState state,
                         ConnectorContext* context);
-  // The connector's task configs (at most tasks.max).
+  // The connector's task configs (at most tasks.max), with the raw ${...} reference in place of every
+  // value the connector config has one for (secrets are resolved again when a task starts).
   Result<std::vector<ConfigMap>> ConnectorTaskConfigs(const std::string& name);
   void StopConnector(const std::string& name);
   bool IsConnectorRunning(const std::string& name);
@@ -61,7 +62,8 @@ class Worker {
  private:
   struct ConnectorEntry {
     std::unique_ptr<Connector> connector;
-    ConfigMap config;
+    ConfigMap raw_config;  // as given, ${...} references unresolved
+    ConfigMap config;      // resolved
     TargetState state = TargetState::kStarted;
     bool started = false;
   };

@@ -135,6 +135,8 @@ Status WorkerSinkTask::Execute() {
     po.client_id = "connector-dlq-producer-" + setup_.id.connector + "-" + std::to_string(setup_.id.task);
     po.base = {{"acks", "all"}, {"enable.idempotence", "true"}};
     po.overrides = w.producer_props;
+    po.dr_msg_cb = &WorkerSinkTask::OnDlqDelivery;
+    po.opaque = this;
     ASSIGN_OR_RETURN(dlq_producer_, NewProducer(po));
     RETURN_IF_ERROR(EnsureTopics(dlq_producer_.get(),
                                  {NewTopicSpec{c.dlq_topic, 1, c.dlq_replication_factor, {}}}, 30000));
@@ -208,6 +210,11 @@ Status WorkerSinkTask::Execute() {
       }
     }
     ApplyRewinds();
+    if (dlq_producer_) rd_kafka_poll(dlq_producer_.get(), 0);
+    if (!dlq_failure_.empty()) {
+      result = Status::IOError(dlq_failure_);
+      break;
+    }
     if (commit_requested_ || Clock::now() >= next_commit) {
       commit_requested_ = false;
       Status cs = Commit({});
@@ -259,18 +266,39 @@ Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<S
     if (p == nullptr) return std::nullopt;
     return std::string_view(static_cast<const char*>(p), len);
   };
-  bool tolerated = false;
+  auto where = [&] {
+    return "topic '" + r.original_topic + "', partition " + std::to_string(r.original_partition) +
+           ", offset " + std::to_string(r.original_offset);
+  };
+  Tolerated t;
   Status s = WithTolerance(
-      "VALUE_CONVERTER",
+      "KEY_CONVERTER",
       [&]() -> Status {
         ASSIGN_OR_RETURN(SchemaAndValue k, key_converter_->ToConnectData(topic, bytes(m->key, m->key_len)));
-        ASSIGN_OR_RETURN(SchemaAndValue v, value_converter_->ToConnectData(topic, bytes(m->payload, m->len)));
         r.key_schema = std::move(k.schema);
         r.key = std::move(k.value);
+        return Status::OK();
+      },
+      &t, where);
+  if (!s.ok()) return s;
+  if (t.skipped) return DeadLetter(m, "KEY_CONVERTER", key_converter_class_, t.error);
+  s = WithTolerance(
+      "VALUE_CONVERTER",
+      [&]() -> Status {
+        ASSIGN_OR_RETURN(SchemaAndValue v, value_converter_->ToConnectData(topic, bytes(m->payload, m->len)));
         r.value_schema = std::move(v.schema);
         r.value = std::move(v.value);
-        rd_kafka_headers_t* hdrs = nullptr;
-        if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+        return Status::OK();
+      },
+      &t, where);
+  if (!s.ok()) return s;
+  if (t.skipped) return DeadLetter(m, "VALUE_CONVERTER", value_converter_class_, t.error);
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
+    s = WithTolerance(
+        "HEADER_CONVERTER",
+        [&]() -> Status {
+          r.headers.clear();
           const char* name = nullptr;
           const void* val = nullptr;
           size_t size = 0;
@@ -280,12 +308,12 @@ Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<S
                              header_converter_->ToConnectHeader(topic, name, bytes(val, size)));
             r.headers.push_back(Header{name, std::move(hv.schema), std::move(hv.value)});
           }
-        }
-        return Status::OK();
-      },
-      &tolerated);
-  if (!s.ok()) return s;
-  if (tolerated) return DeadLetter(m, "VALUE_CONVERTER", Status::InvalidArgument("conversion failed"));
+          return Status::OK();
+        },
+        &t, where);
+    if (!s.ok()) return s;
+    if (t.skipped) return DeadLetter(m, "HEADER_CONVERTER", header_converter_class_, t.error);
+  }
   bool keep = true;
   s = WithTolerance(
       "TRANSFORMATION",
@@ -293,14 +321,26 @@ Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<S
         ASSIGN_OR_RETURN(keep, transforms_->Apply(r));
         return Status::OK();
       },
-      &tolerated);
+      &t, where);
   if (!s.ok()) return s;
-  if (tolerated) return DeadLetter(m, "TRANSFORMATION", Status::InvalidArgument("transformation failed"));
+  if (t.skipped) {
+    auto tr = setup_.connector_config.find("transforms");
+    return DeadLetter(m, "TRANSFORMATION", tr == setup_.connector_config.end() ? "" : tr->second, t.error);
+  }
   if (keep) out.push_back(std::move(r));
   return Status::OK();
 }
 
-Status WorkerSinkTask::DeadLetter(const rd_kafka_message_t* m, std::string_view stage, const Status& error) {
+void WorkerSinkTask::OnDlqDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
+  auto* self = static_cast<WorkerSinkTask*>(opaque);
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR && self->dlq_failure_.empty()) {
+    self->dlq_failure_ =
+        std::string("writing to the dead letter queue failed: ") + rd_kafka_err2str(msg->err);
+  }
+}
+
+Status WorkerSinkTask::DeadLetter(const rd_kafka_message_t* m, std::string_view stage,
+                                  std::string_view plugin_class, const Status& error) {
   if (!dlq_producer_) return Status::OK();
   const ConnectorConfig& c = setup_.parsed;
   rd_kafka_headers_t* hdrs = nullptr;
@@ -320,9 +360,11 @@ Status WorkerSinkTask::DeadLetter(const rd_kafka_message_t* m, std::string_view 
     add("__connect.errors.connector.name", setup_.id.connector);
     add("__connect.errors.task.id", std::to_string(setup_.id.task));
     add("__connect.errors.stage", std::string(stage));
-    add("__connect.errors.class.name", setup_.parsed.connector_class);
+    add("__connect.errors.class.name", std::string(plugin_class));
     add("__connect.errors.exception.class.name", "org.apache.kafka.connect.errors.DataException");
     add("__connect.errors.exception.message", error.message());
+    add("__connect.errors.exception.stacktrace",
+        "org.apache.kafka.connect.errors.DataException: " + error.ToString());
   }
   ProduceArgs args;
   args.topic = c.dlq_topic.c_str();
@@ -375,6 +417,11 @@ Status WorkerSinkTask::Commit(const std::vector<TopicPartition>& only) {
     if (only.empty() || std::find(only.begin(), only.end(), tp) != only.end()) current[tp] = off;
   }
   if (current.empty()) return Status::OK();
+  if (dlq_producer_) {
+    // Dead-lettered records count as handled only once the DLQ has them.
+    rd_kafka_flush(dlq_producer_.get(), static_cast<int>(setup_.worker->offset_flush_timeout_ms));
+    if (!dlq_failure_.empty()) return Status::IOError(dlq_failure_);
+  }
   ASSIGN_OR_RETURN(OffsetMap committable, task_->PreCommit(current));
   if (committable.empty()) return Status::OK();
   PartitionList l(rd_kafka_topic_partition_list_new(static_cast<int>(committable.size())));

@@ -38,7 +38,9 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                           void* opaque);
   Status ConvertMessage(const rd_kafka_message_t* msg, std::vector<SinkRecord>& out);
-  Status DeadLetter(const rd_kafka_message_t* msg, std::string_view stage, const Status& error);
+  static void OnDlqDelivery(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
+  Status DeadLetter(const rd_kafka_message_t* msg, std::string_view stage, std::string_view plugin_class,
+                    const Status& error);
   Status PutWithRetry(std::vector<SinkRecord>& records);
   // Commits PreCommit's answer for the given partitions (all assigned when empty).
   Status Commit(const std::vector<TopicPartition>& only);
@@ -55,6 +57,7 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   bool commit_requested_ = false;
   Status rebalance_error_;
   std::string last_topic_;
+  std::string dlq_failure_;  // first failed dead letter write
 };
 
 }  // namespace sluice::connect

@@ -10,6 +10,11 @@
 namespace sluice::connect {
 namespace {
 
+struct HeadersDeleter {
+  void operator()(rd_kafka_headers_t* h) const { rd_kafka_headers_destroy(h); }
+};
+using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, HeadersDeleter>;
+
 const JsonConverter& SchemalessJson() {
   static const JsonConverter conv(JsonConverterConfig{.schemas_enable = false});
   return conv;
@@ -165,7 +170,8 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
   // Transformations see only the ConnectRecord part: the source partition and offset stay as polled.
   Value partition = std::move(record.source_partition);
   Value offset = std::move(record.source_offset);
-  bool tolerated = false;
+  auto where = [&] { return "topic '" + record.topic + "'"; };
+  Tolerated t;
   bool keep = true;
   RETURN_IF_ERROR(WithTolerance(
       "TRANSFORMATION",
@@ -173,31 +179,49 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
         ASSIGN_OR_RETURN(keep, transforms_->Apply(record));
         return Status::OK();
       },
-      &tolerated));
+      &t, where));
+  bool skipped = t.skipped;
   std::optional<std::string> key;
   std::optional<std::string> value;
-  rd_kafka_headers_t* headers = nullptr;
-  if (keep && !tolerated) {
+  HeadersPtr headers;
+  if (keep && !skipped) {
     RETURN_IF_ERROR(WithTolerance(
-        "VALUE_CONVERTER",
+        "KEY_CONVERTER",
         [&]() -> Status {
           ASSIGN_OR_RETURN(
               key, key_converter_->FromConnectData(record.topic, record.key_schema.get(), record.key));
+          return Status::OK();
+        },
+        &t, where));
+    skipped = t.skipped;
+  }
+  if (keep && !skipped) {
+    RETURN_IF_ERROR(WithTolerance(
+        "VALUE_CONVERTER",
+        [&]() -> Status {
           ASSIGN_OR_RETURN(value, value_converter_->FromConnectData(record.topic, record.value_schema.get(),
                                                                     record.value));
-          if (!record.headers.empty()) {
-            headers = rd_kafka_headers_new(record.headers.size());
-            for (const Header& h : record.headers) {
-              ASSIGN_OR_RETURN(
-                  std::optional<std::string> hv,
-                  header_converter_->FromConnectHeader(record.topic, h.key, h.schema.get(), h.value));
-              rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()),
-                                  hv ? hv->data() : nullptr, hv ? static_cast<ssize_t>(hv->size()) : 0);
-            }
+          return Status::OK();
+        },
+        &t, where));
+    skipped = t.skipped;
+  }
+  if (keep && !skipped && !record.headers.empty()) {
+    RETURN_IF_ERROR(WithTolerance(
+        "HEADER_CONVERTER",
+        [&]() -> Status {
+          headers.reset(rd_kafka_headers_new(record.headers.size()));  // a retry starts afresh
+          for (const Header& h : record.headers) {
+            ASSIGN_OR_RETURN(
+                std::optional<std::string> hv,
+                header_converter_->FromConnectHeader(record.topic, h.key, h.schema.get(), h.value));
+            rd_kafka_header_add(headers.get(), h.key.data(), static_cast<ssize_t>(h.key.size()),
+                                hv ? hv->data() : nullptr, hv ? static_cast<ssize_t>(hv->size()) : 0);
           }
           return Status::OK();
         },
-        &tolerated));
+        &t, where));
+    skipped = t.skipped;
   }
   // Track the source offset even for dropped/skipped records, so that it gets committed.
   Submitted& sub = submitted_.emplace_back();
@@ -210,8 +234,7 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
     sub.partition = last_partition_json_;
     sub.offset = std::move(offset);
   }
-  if (!keep || tolerated) {
-    if (headers != nullptr) rd_kafka_headers_destroy(headers);
+  if (!keep || skipped) {
     sub.acked = true;
     return Status::OK();
   }
@@ -230,10 +253,11 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
       args.value_len = value->size();
     }
     args.timestamp = ts;
-    args.headers = headers;
+    args.headers = headers.get();
     args.opaque = &sub;
     rd_kafka_resp_err_t err = Produce(producer_.get(), args);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {  // headers now owned by librdkafka
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      (void)headers.release();  // now owned by librdkafka
       if (record.topic != last_topic_) {
         NoteActiveTopic(setup_.id.connector, record.topic);
         last_topic_ = record.topic;
@@ -244,7 +268,6 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
       rd_kafka_poll(producer_.get(), 10);
       continue;
     }
-    if (headers != nullptr) rd_kafka_headers_destroy(headers);
     submitted_.pop_back();
     return KafkaError(err, "produce to " + record.topic);
   }

@@ -124,6 +124,7 @@ Status WorkerTask::InitConverters() {
     const std::string& cls = own.empty() ? worker_class : own;
     const PluginInfo* p = setup_.plugins->Find(cls, {PluginType::kConverter});
     if (p == nullptr) return Status::InvalidArgument("unknown converter class " + cls);
+    (is_key ? key_converter_class_ : value_converter_class_) = p->class_name;
     std::unique_ptr<Converter> conv = p->new_converter();
     ConfigMap props = own.empty() ? worker_props : PrefixedFrom(setup_.connector_config, prefix);
     RETURN_IF_ERROR(conv->Configure(props, is_key));
@@ -136,6 +137,7 @@ Status WorkerTask::InitConverters() {
   const std::string& hcls = c.header_converter.empty() ? w.header_converter : c.header_converter;
   const PluginInfo* hp = setup_.plugins->Find(hcls, {PluginType::kHeaderConverter});
   if (hp == nullptr) return Status::InvalidArgument("unknown header converter class " + hcls);
+  header_converter_class_ = hp->class_name;
   header_converter_ = hp->new_header_converter();
   RETURN_IF_ERROR(header_converter_->Configure(
       c.header_converter.empty() ? w.header_converter_props
@@ -150,11 +152,9 @@ Status WorkerTask::InitTransforms() {
   return Status::OK();
 }
 
-Status WorkerTask::WithTolerance(std::string_view stage, const std::function<Status()>& op, bool* tolerated,
-                                 const std::function<std::string()>& describe) {
-  *tolerated = false;
-  Status s = op();
-  if (s.ok()) return s;  // the hot path: no clock, no retry state
+Status WorkerTask::HandleFailure(std::string_view stage, Status first, const std::function<Status()>& op,
+                                 Tolerated* t, const std::function<std::string()>& describe) {
+  Status s = std::move(first);
   const ConnectorConfig& c = setup_.parsed;
   auto start = std::chrono::steady_clock::now();
   int64_t delay = 300;
@@ -169,12 +169,14 @@ Status WorkerTask::WithTolerance(std::string_view stage, const std::function<Sta
   }
   if (s.ok()) return s;
   if (c.errors_log_enable) {
-    std::string what = c.errors_log_include_messages && describe ? ", record: " + describe() : "";
-    LOG_ERROR("Error encountered in task {}-{}. Executing stage '{}': {}{}", setup_.id.connector,
-              setup_.id.task, stage, s.ToString(), what);
+    LOG_ERROR(
+        "Error encountered in task {}-{}. Executing stage '{}': {}{}", setup_.id.connector, setup_.id.task,
+        stage, s.ToString(),
+        c.errors_log_include_messages && describe ? std::string(", where record is ") + describe() : "");
   }
   if (c.errors_tolerance_all) {
-    *tolerated = true;
+    t->skipped = true;
+    t->error = std::move(s);
     return Status::OK();
   }
   return s.WithContext(std::string("Tolerance exceeded in error handler (stage ") + std::string(stage) + ")");

@@ -80,11 +80,30 @@ class WorkerTask : public std::enable_shared_from_this<WorkerTask> {
   Status InitConverters();
   Status InitTransforms();
 
+  // What WithTolerance tells about a failure it tolerated.
+  struct Tolerated {
+    bool skipped = false;  // errors.tolerance=all let the record through as skipped
+    Status error;          // why
+  };
   // Runs `op` under errors.retry.timeout/errors.retry.delay.max.ms for retriable errors. When it still
-  // fails: with errors.tolerance=all the failure is logged (errors.log.enable) and `tolerated` is set
-  // (the caller skips the record); otherwise the error is returned.
-  Status WithTolerance(std::string_view stage, const std::function<Status()>& op, bool* tolerated,
-                       const std::function<std::string()>& describe = {});
+  // fails: the failure is logged when errors.log.enable (with describe() of the record when
+  // errors.log.include.messages); with errors.tolerance=all `t->skipped` is set and OK returned (the
+  // caller skips the record), otherwise the error is returned. The success path is inline and
+  // allocation-free (it runs for every record).
+  template <typename Op, typename Describe>
+  Status WithTolerance(std::string_view stage, Op&& op, Tolerated* t, Describe&& describe) {
+    t->skipped = false;
+    Status s = op();
+    if (s.ok()) return s;
+    return HandleFailure(stage, std::move(s), std::function<Status()>(std::forward<Op>(op)), t,
+                         std::function<std::string()>(std::forward<Describe>(describe)));
+  }
+  Status HandleFailure(std::string_view stage, Status first, const std::function<Status()>& retry,
+                       Tolerated* t, const std::function<std::string()>& describe);
+  // Class names of the converters in use (for dead letter headers).
+  std::string key_converter_class_;
+  std::string value_converter_class_;
+  std::string header_converter_class_;
 
   TaskSetup setup_;
   std::unique_ptr<Converter> key_converter_;

@@ -141,16 +141,6 @@ SchemaBuilder BuilderLike(const Schema& source) {
 
 Result<SchemaPtr> BuildSchema(const SchemaBuilder& builder) { return builder.TryBuild(); }
 
-std::string JavaFloatToString(float f) {
-  // The shortest digits that round-trip as a float also round-trip as a double, so Java's
-  // Double.toString of that double prints the same digits as Float.toString of f.
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf) - 1, f);
-  if (ec != std::errc()) return JavaDoubleToString(static_cast<double>(f));
-  *end = '\0';
-  return JavaDoubleToString(std::strtod(buf, nullptr));
-}
-
 std::string PrimitiveToJavaString(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kNull:

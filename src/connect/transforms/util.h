@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/config_def.h"
+#include "base/java_number.h"  // JavaFloatToString, JavaDoubleToString
 #include "base/status.h"
 #include "connect/api/record.h"
 #include "connect/api/schema.h"
@@ -55,8 +56,6 @@ SchemaBuilder BuilderLike(const Schema& source);
 // Builds, turning a builder error into InvalidArgument.
 Result<SchemaPtr> BuildSchema(const SchemaBuilder& builder);
 
-// Java's Float.toString (1.5, 1.0E10, NaN).
-std::string JavaFloatToString(float f);
 // Java's toString of a primitive value; bytes as base64 (Cast's string form). Nested values: "".
 std::string PrimitiveToJavaString(const Value& v);
 

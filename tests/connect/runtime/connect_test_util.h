@@ -1,5 +1,5 @@
 // Helpers shared by the Connect integration tests: polling with a deadline, reading JSON from REST,
-// files of lines.
+// files of lines, producing and consuming with kcat.
 // Thread-safety: test-thread only.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "client_process.h"
 #include "worker_process.h"
 
 namespace sluice::testing {
@@ -54,6 +55,50 @@ inline bool AllRunning(const nlohmann::json& status, size_t tasks) {
     if (t.value("state", "") != "RUNNING") return false;
   }
   return true;
+}
+
+// Produces each of `lines` as one record value (no key) to `topic` with kcat; "" if it worked, else
+// what went wrong.
+inline std::string KcatProduce(const std::string& bootstrap, const std::string& topic,
+                               const std::vector<std::string>& lines) {
+  const std::string kcat = kafka::testing::FindInPath("kcat");
+  if (kcat.empty()) return "kcat not installed";
+  std::string input;
+  for (const auto& l : lines) input += l + "\n";
+  auto r = kafka::testing::RunProcess({kcat, "-b", bootstrap, "-P", "-t", topic}, input, {},
+                                      std::chrono::seconds(30));
+  return r.ok() ? "" : r.Describe() + ": " + r.output;
+}
+
+// Every record of `topic` from the beginning, one line each in kcat's `format` (e.g. "%h\t%s\n"); empty
+// if the topic does not exist (yet) or kcat failed.
+inline std::vector<std::string> KcatConsume(const std::string& bootstrap, const std::string& topic,
+                                            const std::string& format = "%s\n") {
+  const std::string kcat = kafka::testing::FindInPath("kcat");
+  if (kcat.empty()) return {};
+  auto r = kafka::testing::RunProcess(
+      {kcat, "-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", format}, "", {},
+      std::chrono::seconds(30));
+  if (!r.ok()) return {};
+  std::vector<std::string> out;
+  std::istringstream in(r.output);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+// Waits (up to `limit`) until `topic` holds at least `count` records and returns them (kcat `format`).
+inline std::vector<std::string> KcatConsumeAtLeast(const std::string& bootstrap, const std::string& topic,
+                                                   size_t count, std::chrono::milliseconds limit,
+                                                   const std::string& format = "%s\n") {
+  std::vector<std::string> records;
+  WaitUntil(
+      [&] {
+        records = KcatConsume(bootstrap, topic, format);
+        return records.size() >= count;
+      },
+      limit);
+  return records;
 }
 
 }  // namespace sluice::testing

@@ -10,6 +10,7 @@
 
 #include <httplib.h>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -77,6 +78,7 @@ bool WorkerProcess::Start() {
     FILE* f = freopen(out.c_str(), "a", stdout);
     (void)f;
     dup2(fileno(stdout), STDERR_FILENO);
+    for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
     const std::string bin = SluiceBinary();
     const std::string props = dir_ + "/worker.properties";
     std::vector<std::string> args = {bin, standalone_ ? "connect-standalone" : "connect-distributed", props};

@@ -19,6 +19,8 @@ class WorkerProcess {
                 std::vector<std::string> connector_files = {});
   ~WorkerProcess();
 
+  // An environment variable of the worker process (set before Start).
+  void SetEnv(const std::string& name, const std::string& value) { env_[name] = value; }
   // Starts and waits (up to 30 s) until GET / answers 200. False if it exited or never answered.
   bool Start();
   void Stop();  // SIGTERM, wait
@@ -34,6 +36,7 @@ class WorkerProcess {
   std::map<std::string, std::string> props_;
   bool standalone_;
   std::vector<std::string> connector_files_;
+  std::map<std::string, std::string> env_;
   std::string dir_;
   int port_ = 0;
   pid_t pid_ = -1;

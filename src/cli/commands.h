@@ -9,5 +9,9 @@ namespace sluice::cli {
 int RunBroker(std::span<char*> args);
 int RunConnectDistributed(std::span<char*> args);
 int RunConnectStandalone(std::span<char*> args);
+int RunConsoleConsumer(std::span<char*> args);
+int RunConsoleProducer(std::span<char*> args);
+int RunTopics(std::span<char*> args);
+int RunConsumerGroups(std::span<char*> args);
 
 }  // namespace sluice::cli

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
@@ -180,7 +181,9 @@ Result<Json> ToJson(const JsonConverterConfig& cfg, const Schema* schema, const 
     }
     case SchemaType::kStruct: {
       const Struct& s = v.get<Struct>();
-      if (!(*s.schema() == *schema)) return Status::InvalidArgument("Mismatching schema." + At(path));
+      if (s.schema().get() != schema && !(*s.schema() == *schema)) {
+        return Status::InvalidArgument("Mismatching schema." + At(path));
+      }
       Json out = Json::object();
       for (const Field& f : schema->fields()) {
         ASSIGN_OR_RETURN(
@@ -191,6 +194,75 @@ Result<Json> ToJson(const JsonConverterConfig& cfg, const Schema* schema, const 
     }
     default:
       return SchemalessToJson(v, path);
+  }
+}
+
+// Appends the JSON of `v` to `out`, byte-identical to Write(ToJson(...)) but without building a
+// nlohmann tree for the common shapes (structs, arrays, strings, integers, booleans, bytes); other
+// shapes go through ToJson.
+Status WriteDirect(const JsonConverterConfig& cfg, const Schema* schema, const Value& v,
+                   std::string_view path, std::string& out) {
+  auto generic = [&]() -> Status {
+    ASSIGN_OR_RETURN(Json j, ToJson(cfg, schema, v, path));
+    Write(j, out);
+    return Status::OK();
+  };
+  if (schema == nullptr || v.is_null() || !KindMatches(schema->type(), v.kind())) return generic();
+  switch (schema->type()) {
+    case SchemaType::kInt8:
+      out += std::to_string(v.get<int8_t>());
+      return Status::OK();
+    case SchemaType::kInt16:
+      out += std::to_string(v.get<int16_t>());
+      return Status::OK();
+    case SchemaType::kInt32:
+      out += std::to_string(v.get<int32_t>());
+      return Status::OK();
+    case SchemaType::kInt64:
+      out += std::to_string(v.get<int64_t>());
+      return Status::OK();
+    case SchemaType::kBoolean:
+      out += v.get<bool>() ? "true" : "false";
+      return Status::OK();
+    case SchemaType::kString:
+      json_text::WriteString(v.get<std::string>(), out);
+      return Status::OK();
+    case SchemaType::kBytes:
+      if (schema->name() == kDecimalLogicalName) return generic();
+      out += '"';
+      out += Base64Encode(v.get<Bytes>());
+      out += '"';
+      return Status::OK();
+    case SchemaType::kArray: {
+      out += '[';
+      const Array& items = v.get<Array>();
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += ',';
+        RETURN_IF_ERROR(WriteDirect(cfg, schema->value_schema().get(), items[i], Index(path, i), out));
+      }
+      out += ']';
+      return Status::OK();
+    }
+    case SchemaType::kStruct: {
+      const Struct& st = v.get<Struct>();
+      if (st.schema().get() != schema && !(*st.schema() == *schema)) {
+        return Status::InvalidArgument("Mismatching schema." + At(path));
+      }
+      out += '{';
+      bool first = true;
+      for (const Field& f : schema->fields()) {
+        if (!first) out += ',';
+        first = false;
+        json_text::WriteString(f.name, out);
+        out += ':';
+        RETURN_IF_ERROR(WriteDirect(cfg, f.schema.get(), st.GetAt(static_cast<size_t>(f.index)),
+                                    Child(path, f.name), out));
+      }
+      out += '}';
+      return Status::OK();
+    }
+    default:  // floats (Java number text), maps
+      return generic();
   }
 }
 
@@ -489,19 +561,41 @@ Result<Json> ParseJson(std::string_view text) {
 
 }  // namespace
 
+struct JsonConverter::SchemaCache {
+  std::mutex mu;
+  const Schema* ptr = nullptr;
+  std::weak_ptr<const Schema> alive;  // expired: the cached schema is gone, ptr may be reused
+  std::string text;
+};
+
+JsonConverter::JsonConverter(JsonConverterConfig config)
+    : config_(config), cache_(std::make_shared<SchemaCache>()) {}
+
 Result<std::string> JsonConverter::FromConnectData(const Schema* schema, const Value& value) const {
   if (schema == nullptr && value.is_null()) return std::string("null");
-  ASSIGN_OR_RETURN(Json payload, ToJson(config_, schema, value, ""));
-  if (!config_.schemas_enable) return Dump(payload);
-  std::string out = "{\"schema\":";
+  std::string out;
+  out.reserve(128);
+  if (!config_.schemas_enable) {
+    RETURN_IF_ERROR(WriteDirect(config_, schema, value, "", out));
+    return out;
+  }
+  out += "{\"schema\":";
   if (schema != nullptr) {
-    ASSIGN_OR_RETURN(Json schema_json, SchemaToJson(config_, *schema));
-    Write(schema_json, out);
+    // Records of one source share their schema object: its JSON text is built once.
+    std::lock_guard<std::mutex> lock(cache_->mu);
+    if (cache_->ptr != schema || cache_->alive.expired()) {
+      ASSIGN_OR_RETURN(Json schema_json, SchemaToJson(config_, *schema));
+      cache_->text.clear();
+      Write(schema_json, cache_->text);
+      cache_->ptr = schema;
+      cache_->alive = schema->weak_from_this();
+    }
+    out += cache_->text;
   } else {
     out += "null";
   }
   out += ",\"payload\":";
-  Write(payload, out);
+  RETURN_IF_ERROR(WriteDirect(config_, schema, value, "", out));
   out += '}';
   return out;
 }

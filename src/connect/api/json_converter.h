@@ -13,6 +13,7 @@
 // threads at once.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,7 +41,7 @@ struct JsonConverterConfig {
 
 class JsonConverter {
  public:
-  explicit JsonConverter(JsonConverterConfig config = {}) : config_(config) {}
+  explicit JsonConverter(JsonConverterConfig config = {});
 
   // Serializes a record value. The schema (nullptr for schemaless) drives the conversion in both
   // modes; with schemas.enable it is also written into the envelope. A null value with no schema
@@ -56,7 +57,9 @@ class JsonConverter {
   static Result<SchemaPtr> SchemaFromJsonText(std::string_view json);
 
  private:
+  struct SchemaCache;  // the last schema's JSON text (schemas.enable), shared by copies
   JsonConverterConfig config_;
+  std::shared_ptr<SchemaCache> cache_;
 };
 
 }  // namespace sluice::connect

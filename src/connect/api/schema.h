@@ -54,7 +54,9 @@ struct Field {
   SchemaPtr schema;
 };
 
-class Schema {
+// Derives from enable_shared_from_this so that caches (e.g. the JsonConverter's schema text) can tell
+// a live schema from a new one at a reused address.
+class Schema : public std::enable_shared_from_this<Schema> {
  public:
   using Parameters = std::vector<std::pair<std::string, std::string>>;  // insertion-ordered
 

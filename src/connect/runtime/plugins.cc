@@ -5,6 +5,7 @@
 #include "connect/transforms/register.h"
 #include "connectors/file/register.h"
 #include "connectors/generator/generator.h"
+#include "connectors/jdbc/register.h"
 
 namespace sluice::connect {
 
@@ -15,6 +16,7 @@ const PluginRegistry& BuiltinPlugins() {
     RegisterTransforms(r);
     connectors::RegisterFileConnectors(r);
     RegisterGeneratorConnectors(r);
+    connectors::RegisterJdbcConnectors(r);
     return r;
   }();
   return registry;

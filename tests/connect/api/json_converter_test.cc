@@ -299,3 +299,31 @@ TEST(JsonConverterTest, BadUtf8AndDeepNesting) {
 
 }  // namespace
 }  // namespace sluice::connect
+
+namespace sluice::connect {
+namespace {
+
+// The schema text cache must never serve the text of another schema: not for a second schema object,
+// nor for a new schema that reuses a freed schema's address.
+TEST(JsonConverterSchemaCache, FollowsTheSchemaObject) {
+  JsonConverter conv;
+  for (int round = 0; round < 50; ++round) {
+    SchemaPtr a = SchemaBuilder::Struct().Name("a").Field("x", Schema::Int32()).Build();
+    Struct sa(a);
+    ASSERT_TRUE(sa.Put("x", Value(int32_t{1})).ok());
+    auto ja = conv.FromConnectData(a.get(), Value(sa));
+    ASSERT_TRUE(ja.ok());
+    EXPECT_NE(ja->find("\"name\":\"a\""), std::string::npos) << *ja;
+    a.reset();  // freed: the next schema may land at the same address
+    sa = Struct(SchemaBuilder::Struct().Name("b").Field("y", Schema::String()).Build());
+    SchemaPtr b = sa.schema();
+    ASSERT_TRUE(sa.Put("y", Value("v")).ok());
+    auto jb = conv.FromConnectData(b.get(), Value(sa));
+    ASSERT_TRUE(jb.ok());
+    EXPECT_EQ(*jb,
+              R"({"schema":{"type":"struct","fields":[{"type":"string","optional":false,"field":"y"}],"optional":false,"name":"b"},"payload":{"y":"v"}})");
+  }
+}
+
+}  // namespace
+}  // namespace sluice::connect

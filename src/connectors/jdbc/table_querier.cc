@@ -1,0 +1,317 @@
+// TableQuerier. See table_querier.h.
+#include "connectors/jdbc/table_querier.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "base/logging.h"
+
+namespace sluice::connectors::jdbc {
+namespace {
+
+using connect::Map;
+using connect::MapEntry;
+using connect::SchemaBuilder;
+using connect::Struct;
+using connect::Value;
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int FindColumn(const std::vector<ColumnInfo>& cols, const std::string& name) {
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (cols[i].name == name) return static_cast<int>(i);
+  }
+  for (size_t i = 0; i < cols.size(); ++i) {  // unquoted identifiers fold case
+    if (cols[i].name.size() == name.size() &&
+        std::equal(name.begin(), name.end(), cols[i].name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+Result<int64_t> AsInt64(const Value& v, const std::string& column) {
+  if (auto p = v.get_if<int64_t>()) return *p;
+  if (auto p = v.get_if<int32_t>()) return static_cast<int64_t>(*p);
+  if (auto p = v.get_if<int16_t>()) return static_cast<int64_t>(*p);
+  if (auto p = v.get_if<int8_t>()) return static_cast<int64_t>(*p);
+  if (auto p = v.get_if<connect::Bytes>()) return connect::DecodeDecimalUnscaled(*p);
+  if (auto p = v.get_if<std::string>()) {
+    try {
+      return static_cast<int64_t>(std::stoll(*p));
+    } catch (...) {
+    }
+  }
+  return Status::InvalidArgument("incrementing column '" + column + "' has a value that is not an integer");
+}
+
+std::string IsoNanos(int64_t ms, int32_t nanos) {
+  std::string s = FormatTimestamp(ms, 0, TimeZone(), true, false);  // "YYYY-MM-DD HH:MM:SS.ffffff"
+  s[10] = 'T';
+  char frac[16];
+  std::snprintf(frac, sizeof frac, "%09d", nanos);
+  return s.substr(0, 19) + "." + frac;
+}
+
+}  // namespace
+
+TableQuerier::TableQuerier(const JdbcSourceConfig& config, std::optional<TableId> table)
+    : config_(config), table_(std::move(table)) {
+  if (table_) {
+    name_ = table_->Qualified();
+    topic_ = config_.topic_prefix + table_->table;
+    partition_ = connect::StringMap({{"protocol", "1"}, {"table", name_}});
+  } else {
+    name_ = "query";
+    topic_ = config_.topic_prefix;
+    partition_ = connect::StringMap({{"query", "query"}});
+  }
+  if (config_.timestamp_initial) {
+    ts_ms_ = *config_.timestamp_initial == -1 ? WallMs() : *config_.timestamp_initial;
+  }
+}
+
+Status TableQuerier::Restore(const Value& offset) {
+  if (const Value* inc = connect::MapGet(offset, "incrementing")) {
+    if (auto p = inc->get_if<int64_t>()) incrementing_ = *p;
+  }
+  if (const Value* ts = connect::MapGet(offset, "timestamp")) {
+    if (auto p = ts->get_if<int64_t>()) {
+      ts_ms_ = *p;
+      has_ts_ = true;
+    }
+  }
+  if (const Value* ns = connect::MapGet(offset, "timestamp_nanos")) {
+    if (auto p = ns->get_if<int64_t>()) ts_nanos_ = static_cast<int32_t>(*p);
+  }
+  return Status::OK();
+}
+
+void TableQuerier::Reset() {
+  statement_.reset();
+  plans_.clear();
+}
+
+Status TableQuerier::Prepare(Database& db) {
+  QuerySpec spec;
+  spec.dialect = db.dialect();
+  spec.quote = config_.quote;
+  spec.mode = config_.mode;
+  spec.table = table_;
+  spec.query = config_.query;
+  spec.incrementing_column = config_.incrementing_column;
+  spec.timestamp_columns = config_.timestamp_columns;
+  spec.suffix = config_.query_suffix;
+  if (UsesIncrementing(spec.mode) && spec.incrementing_column.empty() && table_) {
+    ASSIGN_OR_RETURN(spec.incrementing_column, db.AutoIncrementColumn(*table_));
+    if (spec.incrementing_column.empty()) {
+      return Status::InvalidArgument("table " + name_ +
+                                     " has no auto-increment column; set incrementing.column.name");
+    }
+  }
+  std::vector<std::string> pk;
+  if (config_.record_key == RecordKeyMode::kPrimaryKey && table_) {
+    ASSIGN_OR_RETURN(pk, db.PrimaryKey(*table_));
+    if (pk.empty()) LOG_WARN("jdbc source: table {} has no primary key; its records have no key", name_);
+  }
+  query_ = BuildQuery(spec);
+  ASSIGN_OR_RETURN(statement_, db.Prepare(query_.sql, static_cast<int>(query_.params.size())));
+  const std::vector<ColumnInfo>& cols = statement_->columns();
+  plans_.clear();
+  SchemaBuilder value = SchemaBuilder::Struct();
+  if (table_) value.Name(table_->table);
+  for (const ColumnInfo& c : cols) {
+    ColumnPlan plan = PlanColumn(c, config_.numeric_mapping);
+    if (plan.target == Target::kTimestamp && config_.timestamp_granularity != "connect_logical") {
+      bool opt = c.nullable;
+      plan.schema = config_.timestamp_granularity == "nanos_long"
+                        ? (opt ? connect::Schema::OptionalInt64() : connect::Schema::Int64())
+                        : (opt ? connect::Schema::OptionalString() : connect::Schema::String());
+    }
+    if (plan.target == Target::kSkip) {
+      LOG_WARN("jdbc source: column {} of {} has type {}, which is not supported; it is left out", c.name,
+               name_, c.type_name);
+    } else {
+      value.Field(c.name, plan.schema);
+    }
+    plans_.push_back(std::move(plan));
+  }
+  ASSIGN_OR_RETURN(value_schema_, value.TryBuild());
+  incrementing_index_ = -1;
+  timestamp_indexes_.clear();
+  auto where = [&] { return table_ ? "table " + name_ : std::string("the query"); };
+  if (UsesIncrementing(spec.mode)) {
+    incrementing_index_ = FindColumn(cols, spec.incrementing_column);
+    if (incrementing_index_ < 0) {
+      return Status::InvalidArgument("incrementing column '" + spec.incrementing_column + "' not found in " +
+                                     where());
+    }
+    if (config_.validate_non_null && cols[static_cast<size_t>(incrementing_index_)].nullable && table_) {
+      return Status::InvalidArgument("Cannot make incremental queries using incrementing column " +
+                                     spec.incrementing_column + " on " + name_ +
+                                     " because this column is nullable.");
+    }
+  }
+  if (UsesTimestamp(spec.mode)) {
+    for (const std::string& t : spec.timestamp_columns) {
+      int i = FindColumn(cols, t);
+      if (i < 0) return Status::InvalidArgument("timestamp column '" + t + "' not found in " + where());
+      if (plans_[static_cast<size_t>(i)].target != Target::kTimestamp &&
+          plans_[static_cast<size_t>(i)].target != Target::kDate) {
+        return Status::InvalidArgument("timestamp column '" + t + "' of " + where() +
+                                       " is not a date/time column");
+      }
+      if (config_.validate_non_null && cols[static_cast<size_t>(i)].nullable && table_ &&
+          spec.timestamp_columns.size() == 1) {
+        return Status::InvalidArgument("Cannot make incremental queries using timestamp column " + t +
+                                       " on " + name_ + " because this column is nullable.");
+      }
+      timestamp_indexes_.push_back(i);
+    }
+    timestamp_tz_aware_ = cols[static_cast<size_t>(timestamp_indexes_[0])].tz_aware;
+  }
+  key_columns_.clear();
+  key_schema_ = nullptr;
+  if (!pk.empty()) {
+    SchemaBuilder key = SchemaBuilder::Struct();
+    key.Name(table_->table + ".Key");
+    for (const std::string& k : pk) {
+      int i = FindColumn(cols, k);
+      if (i < 0 || plans_[static_cast<size_t>(i)].target == Target::kSkip) continue;
+      key.Field(cols[static_cast<size_t>(i)].name, plans_[static_cast<size_t>(i)].schema);
+      key_columns_.push_back(static_cast<size_t>(i));
+    }
+    ASSIGN_OR_RETURN(key_schema_, key.TryBuild());
+  }
+  return Status::OK();
+}
+
+Status TableQuerier::StartQuery(Database& db) {
+  if (statement_ == nullptr) RETURN_IF_ERROR(Prepare(db));
+  std::vector<Param> params;
+  const bool pg = db.dialect() == Dialect::kPostgres;
+  for (ParamRole role : query_.params) {
+    switch (role) {
+      case ParamRole::kIncrementing:
+        params.push_back(Param::Int(incrementing_));
+        break;
+      case ParamRole::kTimestampBegin:
+        params.push_back(Param::Text(FormatTimestamp(ts_ms_, ts_nanos_, config_.db_timezone,
+                                                     timestamp_tz_aware_, timestamp_tz_aware_ && pg)));
+        break;
+      case ParamRole::kTimestampEnd: {
+        ASSIGN_OR_RETURN(int64_t now_us, db.NowMicros());
+        int64_t end_us = now_us - config_.timestamp_delay_ms * 1000;
+        int64_t end_ms = end_us >= 0 ? end_us / 1000 : -((-end_us + 999) / 1000);
+        int32_t end_ns = static_cast<int32_t>(((end_us % 1000000) + 1000000) % 1000000) * 1000;
+        params.push_back(Param::Text(FormatTimestamp(end_ms, end_ns, config_.db_timezone, timestamp_tz_aware_,
+                                                     timestamp_tz_aware_ && pg)));
+        break;
+      }
+    }
+  }
+  return statement_->Execute(params);
+}
+
+Value TableQuerier::CurrentOffset() const {
+  Map m;
+  if (UsesTimestamp(config_.mode)) {
+    m.push_back(MapEntry{Value("timestamp"), Value(ts_ms_)});
+    m.push_back(MapEntry{Value("timestamp_nanos"), Value(static_cast<int64_t>(ts_nanos_))});
+  }
+  if (UsesIncrementing(config_.mode)) m.push_back(MapEntry{Value("incrementing"), Value(incrementing_)});
+  return Value(std::move(m));
+}
+
+Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, bool* done) {
+  *done = false;
+  if (!active()) {
+    *done = true;
+    return Status::OK();
+  }
+  const std::vector<connect::Field>& fields = value_schema_->fields();
+  for (size_t n = 0; n < max; ++n) {
+    ASSIGN_OR_RETURN(bool more, statement_->Next(row_));
+    if (!more) {
+      *done = true;
+      return Status::OK();
+    }
+    Struct value(value_schema_);
+    size_t field = 0;
+    for (size_t i = 0; i < plans_.size(); ++i) {
+      const ColumnPlan& plan = plans_[i];
+      if (plan.target == Target::kSkip) continue;
+      Value v;
+      int32_t nanos = 0;
+      if (!row_[i].null) {
+        ASSIGN_OR_RETURN(v, ConvertCell(plan, row_[i], config_.db_timezone, &nanos));
+      }
+      if (plan.target == Target::kTimestamp && config_.timestamp_granularity != "connect_logical" &&
+          !v.is_null()) {
+        int64_t ms = v.get<int64_t>();
+        int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+        int64_t epoch_ns = secs * 1000000000 + nanos;
+        if (config_.timestamp_granularity == "nanos_long")
+          v = Value(epoch_ns);
+        else if (config_.timestamp_granularity == "nanos_string")
+          v = Value(std::to_string(epoch_ns));
+        else
+          v = Value(IsoNanos(ms, nanos));
+      }
+      RETURN_IF_ERROR(value.Put(fields[field].name, std::move(v)));
+      ++field;
+    }
+    // Offsets.
+    if (incrementing_index_ >= 0) {
+      const Value* v = value.Get(plans_[static_cast<size_t>(incrementing_index_)].info.name);
+      if (v == nullptr || v->is_null())
+        return Status::InvalidArgument("incrementing column of " + name_ + " is null");
+      ASSIGN_OR_RETURN(incrementing_,
+                       AsInt64(*v, plans_[static_cast<size_t>(incrementing_index_)].info.name));
+    }
+    if (!timestamp_indexes_.empty()) {
+      for (size_t k = 0; k < timestamp_indexes_.size(); ++k) {
+        size_t ci = static_cast<size_t>(timestamp_indexes_[k]);
+        if (row_[ci].null) continue;
+        int32_t nanos = 0;
+        ASSIGN_OR_RETURN(Value tv, ConvertCell(plans_[ci], row_[ci], config_.db_timezone, &nanos));
+        if (tv.is_null()) continue;
+        if (auto p = tv.get_if<int64_t>()) {
+          ts_ms_ = *p;
+          ts_nanos_ = nanos;
+        } else if (auto d = tv.get_if<int32_t>()) {  // a DATE column
+          ts_ms_ = static_cast<int64_t>(*d) * 86400000;
+          ts_nanos_ = 0;
+        }
+        has_ts_ = true;
+        break;
+      }
+    }
+    connect::SourceRecord r;
+    r.topic = topic_;
+    r.value_schema = value_schema_;
+    if (key_schema_ != nullptr) {
+      Struct key(key_schema_);
+      for (size_t ci : key_columns_) {
+        const std::string& kname = plans_[ci].info.name;
+        const Value* kv = value.Get(kname);
+        RETURN_IF_ERROR(key.Put(kname, kv != nullptr ? *kv : Value()));
+      }
+      r.key_schema = key_schema_;
+      r.key = Value(std::move(key));
+    }
+    r.value = Value(std::move(value));
+    r.source_partition = partition_;
+    if (config_.mode != Mode::kBulk) r.source_offset = CurrentOffset();
+    out.push_back(std::move(r));
+  }
+  return Status::OK();
+}
+
+}  // namespace sluice::connectors::jdbc

@@ -1,0 +1,75 @@
+// One table (or the custom query) of a task: its offset (Confluent's format), its prepared statement
+// on the task's connection, the schema built from the statement's columns, and the streaming read of
+// a result in batches. TableQuerier does no waiting; the task schedules it.
+//
+// Offsets: partition {"protocol":"1","table":"<schema>.<table>"} ({"query":"query"} in query mode);
+// offset {"incrementing":N}, {"timestamp":ms,"timestamp_nanos":ns} or both; bulk has none.
+//
+// Thread-safety: used by the task's thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "connect/api/record.h"
+#include "connectors/jdbc/column_types.h"
+#include "connectors/jdbc/database.h"
+#include "connectors/jdbc/query_builder.h"
+#include "connectors/jdbc/source_config.h"
+
+namespace sluice::connectors::jdbc {
+
+class TableQuerier {
+ public:
+  // table: table mode; nullopt: config.query.
+  TableQuerier(const JdbcSourceConfig& config, std::optional<TableId> table);
+
+  const std::string& name() const { return name_; }  // qualified table name or "query"
+  const connect::Value& partition() const { return partition_; }
+  const std::string& topic() const { return topic_; }
+
+  // Restores the committed offset (null: none; Confluent's protocol-0 partition is tried by the caller).
+  Status Restore(const connect::Value& offset);
+  // Prepares on `db` if needed and executes the query from the current offset.
+  Status StartQuery(Database& db);
+  // Appends up to max records; *done is set when the result ended (the querier is then idle).
+  Status Read(size_t max, std::vector<connect::SourceRecord>& out, bool* done);
+  bool active() const { return statement_ != nullptr && statement_->active(); }
+  // The connection is gone or the schema may have changed: prepare again next time.
+  void Reset();
+
+  int64_t next_poll_ms = 0;  // when the next query may start (steady clock, ms)
+  int failures = 0;          // consecutive transient query failures
+
+ private:
+  Status Prepare(Database& db);
+  connect::Value CurrentOffset() const;
+
+  const JdbcSourceConfig& config_;
+  std::optional<TableId> table_;
+  std::string name_;
+  std::string topic_;
+  connect::Value partition_;
+  // Offset.
+  int64_t incrementing_ = -1;
+  int64_t ts_ms_ = 0;
+  int32_t ts_nanos_ = 0;
+  bool has_ts_ = false;
+  // Prepared state.
+  std::unique_ptr<Statement> statement_;
+  BuiltQuery query_;
+  std::vector<ColumnPlan> plans_;
+  connect::SchemaPtr value_schema_;
+  connect::SchemaPtr key_schema_;
+  std::vector<size_t> key_columns_;
+  int incrementing_index_ = -1;
+  std::vector<int> timestamp_indexes_;
+  bool timestamp_tz_aware_ = false;
+  std::vector<Cell> row_;
+};
+
+}  // namespace sluice::connectors::jdbc

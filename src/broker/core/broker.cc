@@ -107,6 +107,11 @@ void Broker::HandleRequest(const std::shared_ptr<net::Connection>& conn, kafka::
     return;
   }
   if (decoded->header.client_id) ctx.client_id = *decoded->header.client_id;
+  if (decoded->trailing_bytes > 0) {
+    LOG_ONCE(::spdlog::level::debug, "trailing:" + std::to_string(ctx.api_key) + ":" + std::to_string(ctx.api_version),
+             "api key {} v{} request from {} has {} byte(s) after the body; ignored as Kafka does", ctx.api_key,
+             ctx.api_version, ctx.client_id, decoded->trailing_bytes);
+  }
   Dispatch(ctx, *decoded->body);
 }
 

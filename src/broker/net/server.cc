@@ -119,6 +119,10 @@ void Connection::WriteMore() {
   asio::async_write(socket_, asio::buffer(write_queue_.front()),
                     [self = shared_from_this()](const asio::error_code& ec, size_t) {
                       self->writing_ = false;
+                      if (self->closed_) {  // Close() kept the buffer alive for this write; drop it now
+                        self->write_queue_.clear();
+                        return;
+                      }
                       if (ec) {
                         self->Close("write failed: " + ec.message());
                         return;
@@ -135,7 +139,8 @@ void Connection::Close(const std::string& reason) {
   asio::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
-  write_queue_.clear();
+  // An async_write in progress still reads write_queue_.front(): its handler clears the queue.
+  if (!writing_) write_queue_.clear();
   server_->connections_.erase(this);
   server_->handler_->ConnectionClosed(*this);
 }

@@ -29,6 +29,8 @@ struct DecodedRequest {
   int16_t header_version = 0;
   // nullptr when the API key is unknown or the version unsupported (see `status`).
   std::unique_ptr<AnyMessage> body;
+  // Bytes after the body, ignored as Kafka ignores them (0 for a well-formed request).
+  size_t trailing_bytes = 0;
 };
 
 // Peeks api_key, api_version and correlation_id, which every request header starts with, so that a
@@ -38,7 +40,7 @@ Status PeekRequestHeader(std::span<const uint8_t> payload, int16_t* api_key, int
 
 // Decodes a request payload (the bytes after the size prefix). `payload` stays referenced by bytes and
 // records fields of the body (zero copy). Unknown API keys and versions outside the schema give
-// Unsupported; malformed bytes give Corruption. Trailing bytes after the body are an error.
+// Unsupported; malformed bytes give Corruption. Bytes after the body are ignored (trailing_bytes).
 Result<DecodedRequest> DecodeRequest(const SharedBytes& payload);
 
 // Appends a complete request frame (size prefix, header, body) to *out.

@@ -233,11 +233,21 @@ class RobustnessTest : public ::testing::Test {
         << " bytes)";
   }
 
+  // Sends `bytes` and half-closes; the broker must answer with a response frame.
+  void ExpectAnswered(std::span<const uint8_t> bytes, const std::string& what) {
+    KafkaSocket s;
+    ASSERT_TRUE(s.Connect(port_, std::chrono::seconds(20)).ok()) << what;
+    (void)s.SendAll(bytes);
+    shutdown(s.fd(), SHUT_WR);
+    std::vector<uint8_t> received;
+    EXPECT_EQ(s.WaitForClose(&received), KafkaSocket::ReadOutcome::kFrame) << what << ": not answered";
+  }
+
   // Sends `bytes` and half-closes; the broker may answer (a valid request by chance) but must close
   // the connection (it saw the end of input).
   void ExpectAnswerOrClose(std::span<const uint8_t> bytes, const std::string& what) {
     KafkaSocket s;
-    ASSERT_TRUE(s.Connect(port_, std::chrono::seconds(20)).ok()) << what;
+    ASSERT_TRUE(s.Connect(port_, std::chrono::seconds(20)).ok()) << what << "\n" << Tail(broker_.Output());
     (void)s.SendAll(bytes);
     shutdown(s.fd(), SHUT_WR);
     std::vector<uint8_t> received;
@@ -408,7 +418,8 @@ TEST_F(RobustnessTest, UndecodableBodiesForEverySupportedApi) {
       size_t body_start = 0;
       const std::vector<uint8_t> valid = DefaultRequestFrame(key, version, 77, &body_start);
       ASSERT_FALSE(valid.empty()) << what;
-      // A strict prefix of a valid body never decodes; neither does a body with a trailing byte.
+      // A strict prefix of a valid body never decodes. Bytes after a valid body are ignored, as Kafka
+      // does (librdkafka 2.0.2 sends one after ListGroups v4 and OffsetFetch v8): the request is answered.
       if (valid.size() > body_start) {
         std::vector<uint8_t> truncated(valid.begin(), valid.end() - 1);
         kafka::Writer(&truncated).PatchInt32(0, static_cast<int32_t>(truncated.size() - 4));
@@ -418,8 +429,11 @@ TEST_F(RobustnessTest, UndecodableBodiesForEverySupportedApi) {
       std::vector<uint8_t> trailing = valid;
       trailing.push_back(0);
       kafka::Writer(&trailing).PatchInt32(0, static_cast<int32_t>(trailing.size() - 4));
-      ExpectClosedWithoutResponse(trailing, what + " trailing byte");
-      ++strict;
+      if (key == 0) {
+        ExpectAnswerOrClose(trailing, what + " trailing byte");  // acks=0 produce has no response
+      } else {
+        ExpectAnswered(trailing, what + " trailing byte");
+      }
       // Garbage bodies after a valid header: answered (if they happen to decode) or closed.
       const std::vector<uint8_t> header(valid.begin() + 4,
                                         valid.begin() + static_cast<ptrdiff_t>(body_start));

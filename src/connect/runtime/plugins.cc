@@ -4,6 +4,7 @@
 #include "connect/converters/register.h"
 #include "connect/transforms/register.h"
 #include "connectors/file/register.h"
+#include "connectors/s3/register.h"
 #include "connectors/generator/generator.h"
 #include "connectors/jdbc/register.h"
 
@@ -15,6 +16,7 @@ const PluginRegistry& BuiltinPlugins() {
     RegisterConverters(r);
     RegisterTransforms(r);
     connectors::RegisterFileConnectors(r);
+    connectors::RegisterS3Connectors(r);
     RegisterGeneratorConnectors(r);
     connectors::RegisterJdbcConnectors(r);
     return r;

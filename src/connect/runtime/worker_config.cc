@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <string_view>
 
 namespace sluice::connect {
@@ -111,7 +112,8 @@ bool HasPassThroughPrefix(std::string_view key) {
 Status ParseListener(const std::string& listener, std::string* host, int32_t* port) {
   std::string_view s = listener;
   if (auto pos = s.find("://"); pos != std::string_view::npos) {
-    std::string_view scheme = s.substr(0, pos);
+    std::string scheme(s.substr(0, pos));
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // as Kafka
     if (scheme != "http")
       return Status::InvalidArgument("listeners: only http is supported, got " + listener);
     s.remove_prefix(pos + 3);

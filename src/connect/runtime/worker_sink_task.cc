@@ -72,7 +72,9 @@ void WorkerSinkTask::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     Status s = self->task_->Open(tps);
     if (!s.ok() && self->rebalance_error_.ok()) self->rebalance_error_ = s.WithContext("open partitions");
     self->ApplyRewinds();
-    if (self->target_state() != TargetState::kStarted) rd_kafka_pause_partitions(rk, parts);
+    // Paused while a put is being retried (the retry loop resumes them) or while the task is paused.
+    if (self->in_retry_wait_ || self->target_state() != TargetState::kStarted)
+      rd_kafka_pause_partitions(rk, parts);
   } else {
     // Revoked: commit what is durable, then let the task close its writers.
     Status s = self->Commit(tps);
@@ -84,6 +86,7 @@ void WorkerSinkTask::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     for (const auto& tp : tps) {
       std::erase(self->assignment_, tp);
       self->consumed_.erase(tp);
+      if (self->in_retry_wait_) self->revoked_in_wait_.insert(tp);
     }
     rd_kafka_assign(rk, nullptr);
   }
@@ -208,6 +211,10 @@ Status WorkerSinkTask::Execute() {
         result = s;
         break;
       }
+      for (const auto& [tp, off] : batch_offsets_) {
+        if (std::find(assignment_.begin(), assignment_.end(), tp) != assignment_.end()) consumed_[tp] = off;
+      }
+      batch_offsets_.clear();
     }
     ApplyRewinds();
     if (dlq_producer_) rd_kafka_poll(dlq_producer_.get(), 0);
@@ -260,7 +267,7 @@ Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<S
     last_topic_ = r.topic;
   }
   TopicPartition tp{r.topic, m->partition};
-  consumed_[tp] = m->offset + 1;
+  batch_offsets_[tp] = m->offset + 1;  // consumed_ once the batch is put (as Kafka's currentOffsets)
   std::string_view topic = r.topic;
   auto bytes = [](const void* p, size_t len) -> std::optional<std::string_view> {
     if (p == nullptr) return std::nullopt;
@@ -402,12 +409,32 @@ Status WorkerSinkTask::PutWithRetry(std::vector<SinkRecord>& records) {
     PartitionList l = ToList(assignment_);
     rd_kafka_pause_partitions(consumer_.get(), l.get());
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
+    in_retry_wait_ = true;
     while (std::chrono::steady_clock::now() < until && !stopping()) {
       rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 100);
-      if (m != nullptr) rd_kafka_message_destroy(m);  // paused: only events
+      if (m == nullptr) continue;
+      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        // Everything is paused, but a message fetched just before could still come: read it again later.
+        TopicPartition tp{rd_kafka_topic_name(m->rkt), m->partition};
+        if (rewinds_.count(tp) == 0) rewinds_[tp] = m->offset;
+      }
+      rd_kafka_message_destroy(m);
     }
-    if (target_state() == TargetState::kStarted) rd_kafka_resume_partitions(consumer_.get(), l.get());
+    in_retry_wait_ = false;
+    if (target_state() == TargetState::kStarted) {
+      PartitionList now = ToList(assignment_);
+      rd_kafka_resume_partitions(consumer_.get(), now.get());
+    }
     if (stopping()) return Status::OK();
+    if (!revoked_in_wait_.empty()) {
+      // A rebalance took partitions away during the wait: their records are read again from the
+      // committed offset by whoever owns them now, so they leave this batch.
+      std::erase_if(records, [&](const SinkRecord& r) {
+        return revoked_in_wait_.count(TopicPartition{r.original_topic, r.original_partition}) > 0;
+      });
+      for (const auto& tp : revoked_in_wait_) batch_offsets_.erase(tp);
+      revoked_in_wait_.clear();
+    }
   }
 }
 

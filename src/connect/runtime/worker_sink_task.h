@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,14 +51,17 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   KafkaHandle consumer_;
   KafkaHandle dlq_producer_;
   std::vector<TopicPartition> assignment_;
-  OffsetMap consumed_;  // next offset per partition, as far as records were put
-  OffsetMap rewinds_;   // requested through Offset()
+  OffsetMap consumed_;       // next offset per partition, as far as records were put
+  OffsetMap rewinds_;        // requested through Offset()
+  OffsetMap batch_offsets_;  // next offsets of the batch being put
   std::vector<TopicPartition> paused_by_task_;
   int64_t retry_timeout_ms_ = -1;
   bool commit_requested_ = false;
   Status rebalance_error_;
   std::string last_topic_;
-  std::string dlq_failure_;  // first failed dead letter write
+  std::string dlq_failure_;                   // first failed dead letter write
+  bool in_retry_wait_ = false;                // PutWithRetry is waiting (polling with partitions paused)
+  std::set<TopicPartition> revoked_in_wait_;  // partitions revoked meanwhile
 };
 
 }  // namespace sluice::connect

@@ -51,6 +51,25 @@ void WorkerSinkTask::Pause(const std::vector<TopicPartition>& partitions) {
   rd_kafka_pause_partitions(consumer_.get(), l.get());
 }
 
+void WorkerSinkTask::KickFetcher() {
+  // librdkafka 2.0 stops fetching a partition whose local queue is over queued.min.messages /
+  // queued.max.messages.kbytes and looks again only when its broker thread next wakes, up to a second
+  // later (fetch.queue.backoff.ms came in 2.1): a sink that drains its queue quickly then idles for a
+  // second per 100k records. Once the queue is drained, seeking each partition to its current
+  // position restarts its fetcher at once (nothing is lost: the position is the next record to read).
+  PartitionList l = ToList(assignment_);
+  if (rd_kafka_position(consumer_.get(), l.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  PartitionList seek(rd_kafka_topic_partition_list_new(l->cnt));
+  for (int i = 0; i < l->cnt; ++i) {
+    if (l->elems[i].offset < 0) continue;  // nothing consumed yet: the fetcher is starting anyway
+    rd_kafka_topic_partition_list_add(seek.get(), l->elems[i].topic, l->elems[i].partition)->offset =
+        l->elems[i].offset;
+  }
+  if (seek->cnt == 0) return;
+  rd_kafka_error_t* e = rd_kafka_seek_partitions(consumer_.get(), seek.get(), 0);  // async
+  if (e != nullptr) rd_kafka_error_destroy(e);
+}
+
 void WorkerSinkTask::Resume(const std::vector<TopicPartition>& partitions) {
   for (const auto& tp : partitions) std::erase(paused_by_task_, tp);
   if (target_state() != TargetState::kStarted) return;
@@ -185,6 +204,7 @@ Status WorkerSinkTask::Execute() {
     // are served inside this call (the consumer queue is the main queue).
     ssize_t got = rd_kafka_consume_batch_queue(queue, 200, msgs.data(), msgs.size());
     size_t n = got > 0 ? static_cast<size_t>(got) : 0;
+    if (n < msgs.size() && !paused && !assignment_.empty()) KickFetcher();
     if (!rebalance_error_.ok()) {
       for (size_t i = 0; i < n; ++i) rd_kafka_message_destroy(msgs[i]);
       result = rebalance_error_;

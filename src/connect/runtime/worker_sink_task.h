@@ -46,6 +46,8 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   // Commits PreCommit's answer for the given partitions (all assigned when empty).
   Status Commit(const std::vector<TopicPartition>& only);
   void ApplyRewinds();
+  // Wakes librdkafka's fetcher after the local queue drained (see the .cc).
+  void KickFetcher();
 
   std::unique_ptr<SinkTask> task_;
   KafkaHandle consumer_;

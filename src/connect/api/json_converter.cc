@@ -566,6 +566,9 @@ struct JsonConverter::SchemaCache {
   const Schema* ptr = nullptr;
   std::weak_ptr<const Schema> alive;  // expired: the cached schema is gone, ptr may be reused
   std::string text;
+  // Reading: the text of the last schema parsed and the schema.
+  std::string in_text;
+  SchemaPtr in_schema;
 };
 
 JsonConverter::JsonConverter(JsonConverterConfig config)
@@ -602,6 +605,30 @@ Result<std::string> JsonConverter::FromConnectData(const Schema* schema, const V
 
 Result<SchemaAndValue> JsonConverter::ToConnectData(std::string_view json) const {
   if (json.empty()) return SchemaAndValue{};
+  constexpr std::string_view kSchemaKey = "{\"schema\":";
+  constexpr std::string_view kPayloadKey = ",\"payload\":";
+  if (config_.schemas_enable && json.starts_with(kSchemaKey) && json.ends_with("}")) {
+    // Records of one topic repeat one schema, written compactly in Kafka's key order (as Kafka's
+    // JsonConverter and ours write it): when the text matches the last schema read, only the payload
+    // is parsed (Kafka caches parsed schemas too, schemas.cache.size).
+    SchemaPtr cached;
+    size_t payload_at = 0;
+    {
+      std::lock_guard<std::mutex> lock(cache_->mu);
+      const std::string& text = cache_->in_text;
+      if (!text.empty() && json.size() > kSchemaKey.size() + text.size() + kPayloadKey.size() &&
+          json.compare(kSchemaKey.size(), text.size(), text) == 0 &&
+          json.compare(kSchemaKey.size() + text.size(), kPayloadKey.size(), kPayloadKey) == 0) {
+        cached = cache_->in_schema;
+        payload_at = kSchemaKey.size() + text.size() + kPayloadKey.size();
+      }
+    }
+    if (payload_at > 0) {
+      ASSIGN_OR_RETURN(Json payload, ParseJson(json.substr(payload_at, json.size() - payload_at - 1)));
+      ASSIGN_OR_RETURN(Value v, FromJson(config_, cached, payload, ""));
+      return SchemaAndValue{std::move(cached), std::move(v)};
+    }
+  }
   ASSIGN_OR_RETURN(Json j, ParseJson(json));
   if (j.is_null()) return SchemaAndValue{};
   if (!config_.schemas_enable) {
@@ -616,6 +643,13 @@ Result<SchemaAndValue> JsonConverter::ToConnectData(std::string_view json) const
     ASSIGN_OR_RETURN(schema, SchemaFromJson(config_, j["schema"], ""));
   }
   ASSIGN_OR_RETURN(Value v, FromJson(config_, schema, j["payload"], ""));
+  if (schema != nullptr) {
+    std::string text;
+    Write(j["schema"], text);
+    std::lock_guard<std::mutex> lock(cache_->mu);
+    cache_->in_text = std::move(text);
+    cache_->in_schema = schema;
+  }
   return SchemaAndValue{std::move(schema), std::move(v)};
 }
 

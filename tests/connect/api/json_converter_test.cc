@@ -320,8 +320,43 @@ TEST(JsonConverterSchemaCache, FollowsTheSchemaObject) {
     ASSERT_TRUE(sa.Put("y", Value("v")).ok());
     auto jb = conv.FromConnectData(b.get(), Value(sa));
     ASSERT_TRUE(jb.ok());
-    EXPECT_EQ(*jb,
-              R"({"schema":{"type":"struct","fields":[{"type":"string","optional":false,"field":"y"}],"optional":false,"name":"b"},"payload":{"y":"v"}})");
+    EXPECT_EQ(
+        *jb,
+        R"({"schema":{"type":"struct","fields":[{"type":"string","optional":false,"field":"y"}],"optional":false,"name":"b"},"payload":{"y":"v"}})");
+  }
+}
+
+}  // namespace
+}  // namespace sluice::connect
+
+namespace sluice::connect {
+namespace {
+
+// Reading reuses the last schema when the text repeats; a different schema, a null schema or a
+// malformed payload after a cached schema must still be read (or refused) correctly.
+TEST(JsonConverterSchemaCache, ReadingRepeatsAndChanges) {
+  JsonConverter conv;
+  const std::string a1 =
+      R"({"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"x"}],"optional":false,"name":"a"},"payload":{"x":1}})";
+  const std::string a2 =
+      R"({"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"x"}],"optional":false,"name":"a"},"payload":{"x":2}})";
+  const std::string b = R"({"schema":{"type":"string","optional":false},"payload":"s"})";
+  const std::string bad = R"({"schema":{"type":"string","optional":false},"payload":"s","extra":1})";
+  for (int round = 0; round < 2; ++round) {
+    auto r1 = conv.ToConnectData(a1);
+    ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+    auto r2 = conv.ToConnectData(a2);
+    ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+    EXPECT_EQ(r1->schema.get(), r2->schema.get());  // the cached schema object
+    EXPECT_EQ(*r2->value.get<Struct>().Get("x"), Value(int32_t{2}));
+    auto rb = conv.ToConnectData(b);
+    ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+    EXPECT_EQ(rb->schema->type(), SchemaType::kString);
+    EXPECT_EQ(rb->value, Value("s"));
+    EXPECT_FALSE(conv.ToConnectData(bad).ok());  // after b's schema is cached
+    auto rn = conv.ToConnectData(R"({"schema":null,"payload":{"k":1}})");
+    ASSERT_TRUE(rn.ok()) << rn.status().ToString();
+    EXPECT_EQ(rn->schema, nullptr);
   }
 }
 

@@ -1,8 +1,6 @@
 // `sluice broker server.properties [--override key=value]...`, also installed as kafka-server-start:
 // runs the broker until SIGINT/SIGTERM, then shuts down cleanly.
 // Thread-safety: runs the broker's io_context on the calling thread.
-#include <sys/resource.h>
-
 #include <asio.hpp>
 #include <cstdio>
 #include <span>
@@ -12,24 +10,9 @@
 #include "base/properties.h"
 #include "broker/core/broker.h"
 #include "cli/commands.h"
+#include "cli/serve.h"
 
 namespace sluice::cli {
-
-namespace {
-// Every connection costs a file descriptor: use all the hard limit allows (as Kafka's scripts
-// advise), not the often small default soft limit.
-void RaiseOpenFilesLimit() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max) return;
-  const rlim_t old_soft = rl.rlim_cur;
-  rl.rlim_cur = rl.rlim_max;
-  if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-    LOG_WARN("cannot raise the open files limit from {} to {}", old_soft, rl.rlim_max);
-    return;
-  }
-  LOG_INFO("open files limit raised from {} to {}", old_soft, rl.rlim_max);
-}
-}  // namespace
 
 int RunBroker(std::span<char*> args) {
   Properties props;
@@ -65,9 +48,7 @@ int RunBroker(std::span<char*> args) {
     props = std::move(merged);
     have_file = true;
   }
-  const char* level = std::getenv("SLUICE_LOG_LEVEL");
-  if (Status ls = InitLogging(level ? level : "info"); !ls.ok())
-    std::fprintf(stderr, "%s\n", ls.ToString().c_str());
+  InitLoggingFromEnv();
   RaiseOpenFilesLimit();
   auto config = broker::BrokerConfig::Parse(props);
   if (!config.ok()) {

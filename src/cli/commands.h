@@ -13,5 +13,6 @@ int RunConsoleConsumer(std::span<char*> args);
 int RunConsoleProducer(std::span<char*> args);
 int RunTopics(std::span<char*> args);
 int RunConsumerGroups(std::span<char*> args);
+int RunStandalone(std::span<char*> args);
 
 }  // namespace sluice::cli

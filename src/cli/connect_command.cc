@@ -7,55 +7,25 @@
 
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <nlohmann/json.hpp>
+#include <memory>
 #include <span>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include "base/logging.h"
 #include "base/properties.h"
 #include "cli/commands.h"
+#include "cli/serve.h"
 #include "connect/rest/rest_server.h"
 #include "connect/runtime/distributed_herder.h"
 #include "connect/runtime/plugins.h"
 #include "connect/runtime/standalone_herder.h"
 
 namespace sluice::cli {
-namespace {
 
 using connect::ConfigMap;
 
-// A connector file for connect-standalone: .properties, or JSON ({"name":..,"config":{..}} or a flat
-// object) as Kafka 3.x accepts.
-Result<ConfigMap> LoadConnectorFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
-  size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '{') {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument(path + ": not a JSON object");
-    ConfigMap out;
-    const nlohmann::json& cfg = j.contains("config") && j["config"].is_object() ? j["config"] : j;
-    for (const auto& [k, v] : cfg.items()) out[k] = v.is_string() ? v.get<std::string>() : v.dump();
-    if (j.contains("name") && j["name"].is_string()) out["name"] = j["name"].get<std::string>();
-    return out;
-  }
-  ASSIGN_OR_RETURN(Properties props, LoadPropertiesFile(path));
-  return props.ToMap();
-}
-
-sigset_t BlockShutdownSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
+namespace {
 
 int Usage(bool distributed) {
   if (distributed) {
@@ -73,9 +43,7 @@ int RunWorker(std::span<char*> args, bool distributed) {
   }
   std::string first = args[0];
   if (first == "--help" || first == "-h") return Usage(distributed);
-  const char* level = std::getenv("SLUICE_LOG_LEVEL");
-  if (Status ls = InitLogging(level ? level : "info"); !ls.ok())
-    std::fprintf(stderr, "%s\n", ls.ToString().c_str());
+  InitLoggingFromEnv();
   auto props = LoadPropertiesFile(first);
   if (!props.ok()) {
     std::fprintf(stderr, "%s\n", props.status().ToString().c_str());
@@ -103,10 +71,17 @@ int RunWorker(std::span<char*> args, bool distributed) {
     std::fprintf(stderr, "connect-distributed takes one worker properties file\n");
     return 2;
   }
+  sigset_t signals = BlockShutdownSignals();
+  return ServeWorker(std::move(config), distributed, connector_files, signals);
+}
+
+}  // namespace
+
+int ServeWorker(connect::WorkerConfig config, bool distributed, const std::vector<ConfigMap>& connectors,
+                const sigset_t& signals) {
   // glibc gives every thread that allocates its own 64 MiB arena; task threads allocate per record, so
   // without a cap RSS grows with the number of tasks rather than with the data in flight.
   mallopt(M_ARENA_MAX, 2);
-  sigset_t signals = BlockShutdownSignals();
   const connect::PluginRegistry& plugins = connect::BuiltinPlugins();
 
   std::unique_ptr<connect::HerderBase> herder;
@@ -127,14 +102,15 @@ int RunWorker(std::span<char*> args, bool distributed) {
   }
   if (config.rest_port == 0) config.rest_port = rest.port();
   herder->set_worker_id(config.AdvertisedHostPort());
-  LOG_INFO("REST API on {} (worker id {})", listener, herder->worker_id());
+  LOG_INFO("REST API on http://{}:{} (worker id {})", config.rest_host, config.rest_port,
+           herder->worker_id());
   Status started = dist ? dist->Start() : standalone->Start();
   if (!started.ok()) {
     std::fprintf(stderr, "worker failed to start: %s\n", started.ToString().c_str());
     rest.Stop();
     return 1;
   }
-  for (const ConfigMap& c : connector_files) {
+  for (const ConfigMap& c : connectors) {
     auto name = c.find("name");
     if (name == c.end()) {
       std::fprintf(stderr, "a connector file has no name\n");
@@ -159,8 +135,6 @@ int RunWorker(std::span<char*> args, bool distributed) {
   LOG_INFO("Kafka Connect worker stopped");
   return 0;
 }
-
-}  // namespace
 
 int RunConnectDistributed(std::span<char*> args) { return RunWorker(args, true); }
 int RunConnectStandalone(std::span<char*> args) { return RunWorker(args, false); }

@@ -47,8 +47,12 @@ constexpr Command kCommands[] = {
      "create, list, describe, alter or delete topics: kafka-topics --bootstrap-server b --list",
      sluice::cli::RunTopics},
     {"kafka-consumer-groups", "kafka-consumer-groups",
-     "list, describe, delete consumer groups, reset offsets: kafka-consumer-groups --bootstrap-server b --list",
+     "list, describe, delete consumer groups, reset offsets: kafka-consumer-groups --bootstrap-server b "
+     "--list",
      sluice::cli::RunConsumerGroups},
+    {"standalone", "",
+     "broker and Connect worker in one process, one data folder: standalone [--data DIR] [connector]...",
+     sluice::cli::RunStandalone},
     {"version", "", "print the version", RunVersion},
     {"help", "", "list the commands", RunHelp},
 };

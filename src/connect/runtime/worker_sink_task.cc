@@ -94,6 +94,8 @@ void WorkerSinkTask::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     // Paused while a put is being retried (the retry loop resumes them) or while the task is paused.
     if (self->in_retry_wait_ || self->target_state() != TargetState::kStarted)
       rd_kafka_pause_partitions(rk, parts);
+  } else if (self->task_stopped_) {
+    rd_kafka_assign(rk, nullptr);  // consumer close after the task stopped: already committed and closed
   } else {
     // Revoked: commit what is durable, then let the task close its writers.
     Status s = self->Commit(tps);
@@ -260,6 +262,7 @@ Status WorkerSinkTask::Execute() {
   Status cl = task_->Close(assignment_);
   if (!cl.ok()) LOG_WARN("task {}-{}: close failed: {}", setup_.id.connector, setup_.id.task, cl.ToString());
   task_->Stop();
+  task_stopped_ = true;
   rd_kafka_consumer_close(consumer_.get());
   consumer_.reset();
   if (dlq_producer_) rd_kafka_flush(dlq_producer_.get(), 5000);

@@ -62,6 +62,7 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   Status rebalance_error_;
   std::string last_topic_;
   std::string dlq_failure_;                   // first failed dead letter write
+  bool task_stopped_ = false;                 // the consumer's close may still revoke partitions
   bool in_retry_wait_ = false;                // PutWithRetry is waiting (polling with partitions paused)
   std::set<TopicPartition> revoked_in_wait_;  // partitions revoked meanwhile
 };

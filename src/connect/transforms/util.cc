@@ -44,37 +44,7 @@ std::string JavaClassName(const Value& v) {
   return "unknown";
 }
 
-std::string_view InferredTypeName(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::kNull:
-      return "NULL";
-    case ValueKind::kBool:
-      return "BOOLEAN";
-    case ValueKind::kInt8:
-      return "INT8";
-    case ValueKind::kInt16:
-      return "INT16";
-    case ValueKind::kInt32:
-      return "INT32";
-    case ValueKind::kInt64:
-      return "INT64";
-    case ValueKind::kFloat32:
-      return "FLOAT32";
-    case ValueKind::kFloat64:
-      return "FLOAT64";
-    case ValueKind::kString:
-      return "STRING";
-    case ValueKind::kBytes:
-      return "BYTES";
-    case ValueKind::kArray:
-      return "ARRAY";
-    case ValueKind::kMap:
-      return "MAP";
-    case ValueKind::kStruct:
-      return "STRUCT";
-  }
-  return "UNKNOWN";
-}
+std::string_view InferredTypeName(const Value& v) { return ValueKindName(v.kind()); }
 
 Result<const Map*> RequireMap(const Value& v, std::string_view purpose) {
   const Map* m = v.get_if<Map>();

@@ -17,9 +17,7 @@
 
 namespace sluice::testing {
 
-namespace {
-
-int FreePort() {
+int FreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -31,6 +29,24 @@ int FreePort() {
   close(fd);
   return ntohs(addr.sin_port);
 }
+
+void SignalAndReap(pid_t* pid, int sig) {
+  if (*pid <= 0) return;
+  kill(*pid, sig);
+  int status = 0;
+  waitpid(*pid, &status, 0);
+  *pid = -1;
+}
+
+bool ReapIfExited(pid_t* pid) {
+  if (*pid <= 0) return false;
+  int status = 0;
+  if (waitpid(*pid, &status, WNOHANG) == 0) return true;
+  *pid = -1;
+  return false;
+}
+
+namespace {
 
 bool CanConnect(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -53,7 +69,7 @@ std::string SluiceBinary() {
 BrokerProcess::BrokerProcess(std::map<std::string, std::string> extra) : extra_(std::move(extra)) {
   char tmpl[] = "/tmp/sluice-broker-test-XXXXXX";
   dir_ = mkdtemp(tmpl);
-  port_ = FreePort();
+  port_ = FreeLoopbackPort();
 }
 
 BrokerProcess::~BrokerProcess() {
@@ -93,29 +109,11 @@ bool BrokerProcess::Start() {
   return false;
 }
 
-void BrokerProcess::Stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
+void BrokerProcess::Stop() { SignalAndReap(&pid_, SIGTERM); }
 
-void BrokerProcess::Kill() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
+void BrokerProcess::Kill() { SignalAndReap(&pid_, SIGKILL); }
 
-bool BrokerProcess::Alive() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  if (waitpid(pid_, &status, WNOHANG) == 0) return true;
-  pid_ = -1;
-  return false;
-}
+bool BrokerProcess::Alive() { return ReapIfExited(&pid_); }
 
 std::string BrokerProcess::Output() const {
   std::ifstream in(dir_ + "/broker.log");

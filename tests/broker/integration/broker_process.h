@@ -41,4 +41,9 @@ class BrokerProcess {
 // The sluice binary under test.
 std::string SluiceBinary();
 
+// Child-process helpers shared by the process fixtures.
+int FreeLoopbackPort();                   // a port free on 127.0.0.1 right now
+void SignalAndReap(pid_t* pid, int sig);  // sends sig, waits, sets *pid = -1; no-op if *pid <= 0
+bool ReapIfExited(pid_t* pid);            // true while running; reaps and sets *pid = -1 once it ended
+
 }  // namespace sluice::testing

@@ -20,18 +20,7 @@
 
 namespace sluice::testing {
 
-int FreeTcpPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+int FreeTcpPort() { return FreeLoopbackPort(); }
 
 HttpResponse Http(int port, const std::string& method, const std::string& path, const std::string& body) {
   httplib::Client cli("127.0.0.1", port);
@@ -101,29 +90,11 @@ bool WorkerProcess::Start() {
   return false;
 }
 
-void WorkerProcess::Stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
+void WorkerProcess::Stop() { SignalAndReap(&pid_, SIGTERM); }
 
-void WorkerProcess::Kill() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
+void WorkerProcess::Kill() { SignalAndReap(&pid_, SIGKILL); }
 
-bool WorkerProcess::Alive() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  if (waitpid(pid_, &status, WNOHANG) == 0) return true;
-  pid_ = -1;
-  return false;
-}
+bool WorkerProcess::Alive() { return ReapIfExited(&pid_); }
 
 std::string WorkerProcess::Output() const {
   std::ifstream in(dir_ + "/worker.log");

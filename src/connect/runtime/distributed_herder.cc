@@ -530,19 +530,6 @@ Result<ConnectorInfo> DistributedHerder::PutConnectorConfig(const std::string& n
   return info;
 }
 
-Result<ConnectorInfo> DistributedHerder::PatchConnectorConfig(
-    const std::string& name, const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) {
-  ASSIGN_OR_RETURN(ConfigMap merged, GetConnectorConfig(name));
-  for (const auto& [k, v] : patch) {
-    if (v) {
-      merged[k] = *v;
-    } else {
-      merged.erase(k);
-    }
-  }
-  return PutConnectorConfig(name, merged, true, nullptr);
-}
-
 Status DistributedHerder::DeleteConnector(const std::string& name) {
   return RunOnHerder([&]() -> Status {
     RETURN_IF_ERROR(RequireLeader());
@@ -632,10 +619,7 @@ Status DistributedHerder::RequireStopped(const std::string& name) {
   ClusterConfigState snap = config_store_->Snapshot();
   if (snap.connectors.count(name) == 0) return Status::NotFound("Connector " + name + " not found");
   if (snap.StateOf(name) != TargetState::kStopped) {
-    return Status::InvalidArgument(
-        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for "
-        "the specified connector by issuing a 'PUT' request to the '/connectors/" +
-        name + "/stop' endpoint");
+    return Status::InvalidArgument(NotStoppedMessage(name));
   }
   return Status::OK();
 }

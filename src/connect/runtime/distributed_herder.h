@@ -46,9 +46,6 @@ class DistributedHerder : public HerderBase {
   Result<ConfigMap> GetConnectorConfig(const std::string& name) override;
   Result<ConnectorInfo> PutConnectorConfig(const std::string& name, const ConfigMap& config,
                                            bool allow_replace, bool* created) override;
-  Result<ConnectorInfo> PatchConnectorConfig(
-      const std::string& name,
-      const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) override;
   Status DeleteConnector(const std::string& name) override;
   Result<std::vector<TaskInfo>> GetTaskConfigs(const std::string& name) override;
   Result<std::optional<ConnectorStateInfo>> RestartConnector(const RestartRequest& request) override;

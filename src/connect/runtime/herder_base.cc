@@ -119,6 +119,25 @@ Result<ConfigInfos> HerderBase::ValidateConnectorConfig(const ConfigMap& config)
   return connect::ValidateConnectorConfig(config, plugins_);
 }
 
+Result<ConnectorInfo> HerderBase::PatchConnectorConfig(
+    const std::string& name, const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) {
+  ASSIGN_OR_RETURN(ConfigMap merged, GetConnectorConfig(name));
+  for (const auto& [k, v] : patch) {
+    if (v) {
+      merged[k] = *v;
+    } else {
+      merged.erase(k);
+    }
+  }
+  return PutConnectorConfig(name, merged, true, nullptr);
+}
+
+std::string HerderBase::NotStoppedMessage(const std::string& name) {
+  return "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for "
+         "the specified connector by issuing a 'PUT' request to the '/connectors/" +
+         name + "/stop' endpoint";
+}
+
 Status HerderBase::CheckConfig(const std::string& name, ConfigMap& config) {
   auto n = config.find("name");
   if (n == config.end()) {

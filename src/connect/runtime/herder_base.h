@@ -29,6 +29,10 @@ class HerderBase : public Herder, protected StatusListener {
   std::vector<PluginDesc> ConnectorPlugins(bool connectors_only) override;
   Result<std::vector<const ConfigKey*>> PluginConfig(const std::string& plugin) override;
   Result<ConfigInfos> ValidateConnectorConfig(const ConfigMap& config) override;
+  // Merges the patch into the current config and puts it (both herders' way).
+  Result<ConnectorInfo> PatchConnectorConfig(
+      const std::string& name,
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) override;
 
  protected:
   // StatusListener.
@@ -41,6 +45,8 @@ class HerderBase : public Herder, protected StatusListener {
   virtual bool HasConnector(const std::string& name) = 0;
   virtual int TaskCount(const std::string& name) = 0;
   virtual std::string ConnectorClassOf(const std::string& name) = 0;
+  // KIP-875's refusal to touch offsets of a connector that is not STOPPED.
+  static std::string NotStoppedMessage(const std::string& name);
   // Validates and fails with kInvalidArgument naming every problem.
   Status CheckConfig(const std::string& name, ConfigMap& config);
 

@@ -154,25 +154,6 @@ Result<ConnectorInfo> StandaloneHerder::PutConnectorConfig(const std::string& na
   return InfoLocked(name, connectors_[name]);
 }
 
-Result<ConnectorInfo> StandaloneHerder::PatchConnectorConfig(
-    const std::string& name, const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) {
-  ConfigMap merged;
-  {
-    std::lock_guard<std::recursive_mutex> lock(mu_);
-    auto it = connectors_.find(name);
-    if (it == connectors_.end()) return Status::NotFound("Connector " + name + " not found");
-    merged = it->second.config;
-  }
-  for (const auto& [k, v] : patch) {
-    if (v) {
-      merged[k] = *v;
-    } else {
-      merged.erase(k);
-    }
-  }
-  return PutConnectorConfig(name, merged, true, nullptr);
-}
-
 Status StandaloneHerder::DeleteConnector(const std::string& name) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = connectors_.find(name);
@@ -258,29 +239,24 @@ Status StandaloneHerder::RestartTask(const ConnectorTaskId& id) {
 }
 
 Status StandaloneHerder::PauseConnector(const std::string& name) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  auto it = connectors_.find(name);
-  if (it == connectors_.end()) return Status::NotFound("Connector " + name + " not found");
-  if (it->second.state == TargetState::kStopped) {
-    it->second.state = TargetState::kPaused;
-    return StartLocked(name, it->second);
-  }
-  it->second.state = TargetState::kPaused;
-  worker_->SetTargetState(name, TargetState::kPaused);
-  return Status::OK();
+  return SetTargetState(name, TargetState::kPaused);
 }
 
 Status StandaloneHerder::ResumeConnector(const std::string& name) {
+  return SetTargetState(name, TargetState::kStarted);
+}
+
+Status StandaloneHerder::SetTargetState(const std::string& name, TargetState state) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = connectors_.find(name);
   if (it == connectors_.end()) return Status::NotFound("Connector " + name + " not found");
-  if (it->second.state == TargetState::kStopped) {
-    it->second.state = TargetState::kStarted;
+  if (it->second.state == TargetState::kStopped) {  // from STOPPED: start it again in the new state
+    it->second.state = state;
     worker_->StopConnector(name);
     return StartLocked(name, it->second);
   }
-  it->second.state = TargetState::kStarted;
-  worker_->SetTargetState(name, TargetState::kStarted);
+  it->second.state = state;
+  worker_->SetTargetState(name, state);
   return Status::OK();
 }
 
@@ -315,29 +291,20 @@ Result<std::vector<ConnectorOffset>> StandaloneHerder::GetOffsets(const std::str
 }
 
 Status StandaloneHerder::AlterOffsets(const std::string& name, const std::vector<ConnectorOffset>& offsets) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  auto it = connectors_.find(name);
-  if (it == connectors_.end()) return Status::NotFound("Connector " + name + " not found");
-  if (it->second.state != TargetState::kStopped) {
-    return Status::InvalidArgument(
-        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for "
-        "the specified connector by issuing a 'PUT' request to the '/connectors/" +
-        name + "/stop' endpoint");
-  }
-  return WriteConnectorOffsets(name, it->second.config, offsets, false, *offsets_, plugins_, config_);
+  return WriteOffsetsWhenStopped(name, offsets, false);
 }
 
 Status StandaloneHerder::ResetOffsets(const std::string& name) {
+  return WriteOffsetsWhenStopped(name, {}, true);
+}
+
+Status StandaloneHerder::WriteOffsetsWhenStopped(const std::string& name,
+                                                 const std::vector<ConnectorOffset>& offsets, bool reset) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = connectors_.find(name);
   if (it == connectors_.end()) return Status::NotFound("Connector " + name + " not found");
-  if (it->second.state != TargetState::kStopped) {
-    return Status::InvalidArgument(
-        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for "
-        "the specified connector by issuing a 'PUT' request to the '/connectors/" +
-        name + "/stop' endpoint");
-  }
-  return WriteConnectorOffsets(name, it->second.config, {}, true, *offsets_, plugins_, config_);
+  if (it->second.state != TargetState::kStopped) return Status::InvalidArgument(NotStoppedMessage(name));
+  return WriteConnectorOffsets(name, it->second.config, offsets, reset, *offsets_, plugins_, config_);
 }
 
 }  // namespace sluice::connect

@@ -28,9 +28,6 @@ class StandaloneHerder : public HerderBase {
   Result<ConfigMap> GetConnectorConfig(const std::string& name) override;
   Result<ConnectorInfo> PutConnectorConfig(const std::string& name, const ConfigMap& config,
                                            bool allow_replace, bool* created) override;
-  Result<ConnectorInfo> PatchConnectorConfig(
-      const std::string& name,
-      const std::vector<std::pair<std::string, std::optional<std::string>>>& patch) override;
   Status DeleteConnector(const std::string& name) override;
   Result<std::vector<TaskInfo>> GetTaskConfigs(const std::string& name) override;
   Result<std::optional<ConnectorStateInfo>> RestartConnector(const RestartRequest& request) override;
@@ -62,6 +59,9 @@ class StandaloneHerder : public HerderBase {
   Status StartLocked(const std::string& name, Entry& e);
   void StopLocked(const std::string& name, const Entry& e);
   void Reconfigure(const std::string& name);
+  Status SetTargetState(const std::string& name, TargetState state);
+  Status WriteOffsetsWhenStopped(const std::string& name, const std::vector<ConnectorOffset>& offsets,
+                                 bool reset);
 
   std::recursive_mutex mu_;
   std::map<std::string, Entry> connectors_;

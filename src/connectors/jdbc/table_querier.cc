@@ -1,6 +1,7 @@
 // TableQuerier. See table_querier.h.
 #include "connectors/jdbc/table_querier.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -236,6 +237,13 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
     return Status::OK();
   }
   const std::vector<connect::Field>& fields = value_schema_->fields();
+  // Per-read constants, so that the per-cell loop compares no strings.
+  const std::string& granularity = config_.timestamp_granularity;
+  const int gran = granularity == "connect_logical" ? 0
+                   : granularity == "nanos_long"    ? 1
+                   : granularity == "nanos_string"  ? 2
+                                                    : 3;
+  out.reserve(out.size() + std::min<size_t>(max, 100000));
   for (size_t n = 0; n < max; ++n) {
     ASSIGN_OR_RETURN(bool more, statement_->Next(row_));
     if (!more) {
@@ -252,28 +260,27 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
       if (!row_[i].null) {
         ASSIGN_OR_RETURN(v, ConvertCell(plan, row_[i], config_.db_timezone, &nanos));
       }
-      if (plan.target == Target::kTimestamp && config_.timestamp_granularity != "connect_logical" &&
-          !v.is_null()) {
+      if (gran != 0 && plan.target == Target::kTimestamp && !v.is_null()) {
         int64_t ms = v.get<int64_t>();
         int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
         int64_t epoch_ns = secs * 1000000000 + nanos;
-        if (config_.timestamp_granularity == "nanos_long")
+        if (gran == 1)
           v = Value(epoch_ns);
-        else if (config_.timestamp_granularity == "nanos_string")
+        else if (gran == 2)
           v = Value(std::to_string(epoch_ns));
         else
           v = Value(IsoNanos(ms, nanos));
+      }
+      if (static_cast<int>(i) == incrementing_index_) {  // the offset, straight from the cell's value
+        if (v.is_null()) return Status::InvalidArgument("incrementing column of " + name_ + " is null");
+        ASSIGN_OR_RETURN(incrementing_, AsInt64(v, plan.info.name));
       }
       RETURN_IF_ERROR(value.Put(fields[field].name, std::move(v)));
       ++field;
     }
     // Offsets.
-    if (incrementing_index_ >= 0) {
-      const Value* v = value.Get(plans_[static_cast<size_t>(incrementing_index_)].info.name);
-      if (v == nullptr || v->is_null())
-        return Status::InvalidArgument("incrementing column of " + name_ + " is null");
-      ASSIGN_OR_RETURN(incrementing_,
-                       AsInt64(*v, plans_[static_cast<size_t>(incrementing_index_)].info.name));
+    if (incrementing_index_ >= 0 && plans_[static_cast<size_t>(incrementing_index_)].target == Target::kSkip) {
+      return Status::InvalidArgument("incrementing column of " + name_ + " has an unsupported type");
     }
     if (!timestamp_indexes_.empty()) {
       for (size_t k = 0; k < timestamp_indexes_.size(); ++k) {

@@ -143,6 +143,9 @@ Status WorkerSinkTask::Execute() {
              {"enable.auto.offset.store", "false"},
              {"auto.offset.reset", "earliest"},
              {"fetch.wait.max.ms", "100"},
+             // A dead worker's partitions move after this long (librdkafka's default is 45 s).
+             {"session.timeout.ms", "10000"},
+             {"heartbeat.interval.ms", "3000"},
              {"queued.max.messages.kbytes", "16384"}};  // bounded prefetch
   co.overrides = w.consumer_props;
   for (const auto& [k, v] : setup_.connector_config) {

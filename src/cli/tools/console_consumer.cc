@@ -243,11 +243,7 @@ int RunConsoleConsumer(std::span<char*> args) {
   if (args.empty()) return Fail(kDescription);
   auto parsed = tools::ParseArgs(args, kOptions);
   if (!parsed.ok()) return Fail(parsed.status().message());
-  if (parsed->Has("help")) {
-    tools::PrintUsage(stdout, kDescription, kOptions);
-    return 0;
-  }
-  if (parsed->Has("version")) return tools::PrintVersion();
+  if (auto code = tools::AnswerHelpOrVersion(*parsed, kDescription, kOptions)) return *code;
   if (auto f = parsed->Value("formatter"); f && f->find("DefaultMessageFormatter") == std::string::npos) {
     return Fail("Only the default formatter (DefaultMessageFormatter) is supported, not " + *f);
   }

@@ -261,11 +261,7 @@ int RunConsoleProducer(std::span<char*> args) {
   auto parsed = tools::ParseArgs(args, kOptions);
   if (!parsed.ok()) return Fail(parsed.status().message());
   const tools::ParsedArgs& a = *parsed;
-  if (a.Has("help")) {
-    tools::PrintUsage(stdout, kDescription, kOptions);
-    return 0;
-  }
-  if (a.Has("version")) return tools::PrintVersion();
+  if (auto code = tools::AnswerHelpOrVersion(a, kDescription, kOptions)) return *code;
   if (!a.Has("topic")) return Fail("Missing required argument \"[topic]\"");
   if (!a.Has("bootstrap-server")) return Fail("Missing required argument \"[bootstrap-server]\"");
   if (auto r = a.Value("line-reader"); r && r->find("LineMessageReader") == std::string::npos) {

@@ -318,11 +318,7 @@ int RunConsumerGroups(std::span<char*> args) {
   auto parsed = tools::ParseArgs(args, kOptions);
   if (!parsed.ok()) return Fail(parsed.status().message());
   const tools::ParsedArgs& a = *parsed;
-  if (a.Has("help")) {
-    tools::PrintUsage(stdout, kDescription, kOptions);
-    return 0;
-  }
-  if (a.Has("version")) return tools::PrintVersion();
+  if (auto code = tools::AnswerHelpOrVersion(a, kDescription, kOptions)) return *code;
   if (auto exit_code = CheckArgs(a)) return *exit_code;
   const std::chrono::milliseconds timeout(std::atoll(a.ValueOr("timeout", "5000").c_str()));
 

@@ -158,6 +158,16 @@ int PrintVersion() {
   return 0;
 }
 
+std::optional<int> AnswerHelpOrVersion(const ParsedArgs& args, std::string_view description,
+                                       std::span<const OptionSpec> specs) {
+  if (args.Has("help")) {
+    PrintUsage(stdout, description, specs);
+    return 0;
+  }
+  if (args.Has("version")) return PrintVersion();
+  return std::nullopt;
+}
+
 Result<Properties> ParseKeyValues(const std::vector<std::string>& args) {
   Properties props;
   for (const std::string& a : args) {

@@ -63,6 +63,11 @@ void PrintUsage(FILE* out, std::string_view description, std::span<const OptionS
 // Prints the version (for --version); returns exit code 0.
 int PrintVersion();
 
+// --help (usage on stdout) and --version, which every tool answers the same way: the exit code when
+// one of them was given, nullopt otherwise.
+std::optional<int> AnswerHelpOrVersion(const ParsedArgs& args, std::string_view description,
+                                       std::span<const OptionSpec> specs);
+
 // Kafka's CommandLineUtils.printUsageAndExit: `message`, then the usage, on stderr; returns exit code 1.
 int UsageError(std::string_view message, std::string_view description, std::span<const OptionSpec> specs);
 

@@ -390,11 +390,7 @@ int RunTopics(std::span<char*> args) {
   auto parsed = tools::ParseArgs(args, kOptions);
   if (!parsed.ok()) return Fail(parsed.status().message());
   const tools::ParsedArgs& a = *parsed;
-  if (a.Has("help")) {
-    tools::PrintUsage(stdout, kDescription, kOptions);
-    return 0;
-  }
-  if (a.Has("version")) return tools::PrintVersion();
+  if (auto code = tools::AnswerHelpOrVersion(a, kDescription, kOptions)) return *code;
   if (auto exit_code = CheckArgs(a)) return *exit_code;
 
   Properties admin;

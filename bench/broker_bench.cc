@@ -2,9 +2,13 @@
 // librdkafka, plus the machine limits to compare with.
 //
 //   broker_bench produce  BOOTSTRAP TOPIC MSG_BYTES COUNT [RATE_MSGS_PER_S]   acks=all, lz4 off
-//   broker_bench consume  BOOTSTRAP TOPIC COUNT
+//   broker_bench consume  BOOTSTRAP TOPIC COUNT                                librdkafka consumer (group)
+//   broker_bench fetch    BOOTSTRAP TOPIC PARTITIONS MSG_BYTES COUNT           raw Fetch requests
 //   broker_bench loopback MB                                                 TCP copy over 127.0.0.1
 //   broker_bench disk     DIR MB                                              sequential write + fdatasync
+// `fetch` measures what the broker serves without a client's per-message work: one connection (Sluice's
+// own codec, kafka/client) sends Fetch requests for all partitions back to back and counts records from
+// the batch headers; it reports payload MB/s (COUNT x MSG_BYTES), wire MB/s (record batches) and msg/s.
 // Each prints one line of key=value pairs (throughput in MB/s and msg/s, produce latency p50/p99 in ms
 // measured from produce() to the delivery report).
 // Thread-safety: single-threaded tool (librdkafka runs its own threads).
@@ -17,12 +21,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "kafka/client/connection.h"
+#include "kafka/protocol/generated/fetch.h"
+#include "kafka/protocol/record_batch.h"
 
 namespace {
 
@@ -60,6 +69,19 @@ rd_kafka_conf_t* Conf(const char* bootstrap) {
     }
   };
   set("bootstrap.servers", bootstrap);
+  // Extra librdkafka settings for experiments: BROKER_BENCH_CONF="key=value,key=value".
+  if (const char* extra = std::getenv("BROKER_BENCH_CONF"); extra != nullptr) {
+    std::string all(extra);
+    size_t pos = 0;
+    while (pos < all.size()) {
+      size_t end = all.find(',', pos);
+      if (end == std::string::npos) end = all.size();
+      const std::string kv = all.substr(pos, end - pos);
+      const size_t eq = kv.find('=');
+      if (eq != std::string::npos) set(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str());
+      pos = end + 1;
+    }
+  }
   return conf;
 }
 
@@ -91,9 +113,14 @@ int Produce(const char* bootstrap, const char* topic, size_t msg_bytes, int64_t 
   const auto start = Clock::now();
   for (int64_t i = 0; i < count; ++i) {
     if (rate > 0) {
-      const auto due =
-          start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / rate));
-      while (Clock::now() < due) rd_kafka_poll(rk, 0);
+      // Open-loop pacing in 1 ms ticks: a tick's messages are produced together, then the thread sleeps
+      // (a busy-wait would take one of the machine's cores from the broker and librdkafka's threads).
+      const auto due = start + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(std::floor(i / rate * 1000) / 1000));
+      while (Clock::now() < due) {
+        rd_kafka_poll(rk, 0);
+        std::this_thread::sleep_until(std::min(due, Clock::now() + std::chrono::microseconds(200)));
+      }
     }
     auto* sent = new Clock::time_point(Clock::now());
     while (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, payload.data(), payload.size(),
@@ -127,6 +154,11 @@ int Consume(const char* bootstrap, const char* topic, int64_t count) {
   rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", err, sizeof err);
   rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof err);
   rd_kafka_conf_set(conf, "fetch.max.bytes", "52428800", err, sizeof err);
+  // librdkafka 2.0 stops fetching a partition once queued.min.messages (default 100000) are queued and
+  // looks again only on its next 1 s wakeup, not when the application drains the queue: with 100-byte
+  // messages the consumer then idles most of the time (0.5M msg/s) whatever the broker. A deeper queue
+  // keeps it fetching (librdkafka >= 2.2 has fetch.queue.backoff.ms for this).
+  rd_kafka_conf_set(conf, "queued.min.messages", "1000000", err, sizeof err);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (rk == nullptr) {
     std::fprintf(stderr, "consumer: %s\n", err);
@@ -160,6 +192,69 @@ int Consume(const char* bootstrap, const char* topic, int64_t count) {
   rd_kafka_destroy(rk);
   std::printf("mode=consume consumed=%lld secs=%.3f MBps=%.1f msgps=%.0f\n", static_cast<long long>(got),
               secs, static_cast<double>(bytes) / 1e6 / secs, static_cast<double>(got) / secs);
+  return got == count ? 0 : 1;
+}
+
+int RawFetch(const char* bootstrap, const char* topic, int32_t partitions, size_t msg_bytes, int64_t count) {
+  using namespace sluice::kafka;
+  auto hp = client::ParseHostPort(bootstrap);
+  if (!hp.ok()) return 2;
+  client::ConnectionOptions options;
+  options.client_id = "broker-bench";
+  options.max_response_bytes = 256 * 1024 * 1024;
+  auto conn = client::Connection::Open(hp->first, hp->second, options);
+  if (!conn.ok()) {
+    std::fprintf(stderr, "fetch: %s\n", conn.status().ToString().c_str());
+    return 1;
+  }
+  std::vector<int64_t> next(static_cast<size_t>(partitions), 0);
+  int64_t got = 0;
+  int64_t wire = 0;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::seconds(300);
+  while (got < count && Clock::now() < deadline) {
+    messages::FetchRequest req;
+    req.max_wait_ms = 500;
+    req.min_bytes = 1;
+    req.max_bytes = 16 * 1024 * 1024;
+    messages::FetchRequest::FetchTopic ft;
+    ft.topic = topic;
+    for (int32_t p = 0; p < partitions; ++p) {
+      messages::FetchRequest::FetchPartition fp;
+      fp.partition = p;
+      fp.fetch_offset = next[static_cast<size_t>(p)];
+      fp.partition_max_bytes = 4 * 1024 * 1024;
+      ft.partitions.push_back(fp);
+    }
+    req.topics.push_back(std::move(ft));
+    // v12: the last version that names topics (v13+ want topic ids).
+    auto resp = (*conn)->CallAt<messages::FetchResponse>(12, req);
+    if (!resp.ok()) {
+      std::fprintf(stderr, "fetch: %s\n", resp.status().ToString().c_str());
+      return 1;
+    }
+    for (const auto& t : resp->responses) {
+      for (const auto& pd : t.partitions) {
+        if (pd.error_code != 0) {
+          std::fprintf(stderr, "fetch: partition %d error %d\n", pd.partition_index, pd.error_code);
+          return 1;
+        }
+        if (!pd.records) continue;
+        RecordBatchIterator it(pd.records->span());
+        RecordBatchView batch;
+        while (it.Next(&batch)) {
+          got += batch.header.records_count;
+          wire += static_cast<int64_t>(batch.data.size());
+          next[static_cast<size_t>(pd.partition_index)] = batch.header.next_offset();
+        }
+      }
+    }
+  }
+  const double secs = Seconds(start, Clock::now());
+  std::printf("mode=fetch consumed=%lld secs=%.3f MBps=%.1f wire_MBps=%.1f msgps=%.0f\n",
+              static_cast<long long>(got), secs,
+              static_cast<double>(got) * static_cast<double>(msg_bytes) / 1e6 / secs,
+              static_cast<double>(wire) / 1e6 / secs, static_cast<double>(got) / secs);
   return got == count ? 0 : 1;
 }
 
@@ -234,6 +329,10 @@ int main(int argc, char** argv) {
                    argc > 6 ? std::strtod(argv[6], nullptr) : 0.0);
   }
   if (mode == "consume" && argc >= 5) return Consume(argv[2], argv[3], std::strtoll(argv[4], nullptr, 10));
+  if (mode == "fetch" && argc >= 7) {
+    return RawFetch(argv[2], argv[3], static_cast<int32_t>(std::strtol(argv[4], nullptr, 10)),
+                    std::strtoull(argv[5], nullptr, 10), std::strtoll(argv[6], nullptr, 10));
+  }
   if (mode == "loopback" && argc >= 3) return Loopback(std::strtoll(argv[2], nullptr, 10));
   if (mode == "disk" && argc >= 4) return Disk(argv[2], std::strtoll(argv[3], nullptr, 10));
   std::fprintf(stderr,

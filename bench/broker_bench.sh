@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process broker benchmark: starts `sluice broker` on a throwaway dir, then measures with
-# librdkafka (build/bin/broker_bench) produce and consume throughput for 100 B and 1 KiB messages on
+# librdkafka (build/bin/broker_bench) produce and consume throughput (and consume by raw Fetch requests,
+# without a client's per-message work) for 100 B and 1 KiB messages on
 # 1 and 8 partitions, produce latency at half of the peak rate, the broker's idle and peak RSS, and
 # beside them the machine's limits: sequential disk write (+fdatasync) and a loopback TCP copy.
 #   bench/broker_bench.sh [MESSAGES]     (default 1000000 for 100 B, a tenth of that for 1 KiB)
@@ -42,6 +43,7 @@ for parts in 1 8; do
     out=$("$bin/broker_bench" produce "$b" "$t" "$size" "$n")
     echo "$out"
     "$bin/broker_bench" consume "$b" "$t" "$n"
+    "$bin/broker_bench" fetch "$b" "$t" "$parts" "$size" "$n"
     peak=$(echo "$out" | sed -n 's/.*msgps=\([0-9]*\).*/\1/p')
     half=$((peak / 2))
     echo "latency at half of peak ($half msg/s):"

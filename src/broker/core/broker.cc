@@ -57,6 +57,9 @@ Status Broker::Start() {
     opts.host = l.host;
     opts.port = l.port;
     opts.max_request_bytes = config_.socket_request_max_bytes;
+    opts.max_idle_ms = config_.connections_max_idle_ms;
+    opts.max_connections = config_.max_connections;
+    opts.max_connections_per_ip = config_.max_connections_per_ip;
     auto server = std::make_unique<net::Server>(io_, opts, this);
     RETURN_IF_ERROR(server->Start());
     LOG_INFO("broker {} listening on {}:{}", config_.node_id, l.host, server->port());
@@ -108,9 +111,10 @@ void Broker::HandleRequest(const std::shared_ptr<net::Connection>& conn, kafka::
   }
   if (decoded->header.client_id) ctx.client_id = *decoded->header.client_id;
   if (decoded->trailing_bytes > 0) {
-    LOG_ONCE(::spdlog::level::debug, "trailing:" + std::to_string(ctx.api_key) + ":" + std::to_string(ctx.api_version),
-             "api key {} v{} request from {} has {} byte(s) after the body; ignored as Kafka does", ctx.api_key,
-             ctx.api_version, ctx.client_id, decoded->trailing_bytes);
+    LOG_ONCE(::spdlog::level::debug,
+             "trailing:" + std::to_string(ctx.api_key) + ":" + std::to_string(ctx.api_version),
+             "api key {} v{} request from {} has {} byte(s) after the body; ignored as Kafka does",
+             ctx.api_key, ctx.api_version, ctx.client_id, decoded->trailing_bytes);
   }
   Dispatch(ctx, *decoded->body);
 }

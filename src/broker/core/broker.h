@@ -157,12 +157,14 @@ class Broker : public net::RequestHandler {
 template <typename Body>
 void Broker::Respond(const RequestContext& ctx, const Body& body) {
   std::vector<uint8_t> frame;
-  Status s = kafka::EncodeResponseFrame(ctx.api_key, ctx.api_version, ctx.correlation_id, body, &frame);
+  std::vector<kafka::BytesRef> refs;  // large record sets go out from their own buffers (no copy)
+  Status s =
+      kafka::EncodeResponseFrame(ctx.api_key, ctx.api_version, ctx.correlation_id, body, &frame, &refs);
   if (!s.ok()) {
     ctx.conn->Close("cannot encode response: " + s.ToString());
     return;
   }
-  ctx.conn->Respond(std::move(frame));
+  ctx.conn->Respond(std::move(frame), std::move(refs));
 }
 
 }  // namespace sluice::broker

@@ -79,6 +79,17 @@ ConfigDef BuildDefinition() {
           .Default("104857600")
           .Validate(Range::AtLeast(1))
           .Doc("Largest request frame; larger ones close the connection."));
+  def(ConfigKey("connections.max.idle.ms", T::kLong)
+          .Default("600000")
+          .Doc("Close connections idle for longer than this (-1: never)."));
+  def(ConfigKey("max.connections", T::kInt)
+          .Default("2147483647")
+          .Validate(Range::AtLeast(0))
+          .Doc("Connections accepted at once; more are closed on accept."));
+  def(ConfigKey("max.connections.per.ip", T::kInt)
+          .Default("2147483647")
+          .Validate(Range::AtLeast(0))
+          .Doc("Connections accepted from one address; more are closed on accept."));
   def(ConfigKey("log.index.interval.bytes", T::kInt)
           .Default("4096")
           .Validate(Range::AtLeast(0))
@@ -202,6 +213,9 @@ Result<BrokerConfig> BrokerConfig::Parse(const Properties& props) {
       c.IsNull("log.flush.interval.ms") ? INT64_MAX : c.GetLong("log.flush.interval.ms");
   b.message_max_bytes = c.GetInt("message.max.bytes");
   b.socket_request_max_bytes = c.GetInt("socket.request.max.bytes");
+  b.connections_max_idle_ms = c.GetLong("connections.max.idle.ms");
+  b.max_connections = c.GetInt("max.connections");
+  b.max_connections_per_ip = c.GetInt("max.connections.per.ip");
   b.log_index_interval_bytes = c.GetInt("log.index.interval.bytes");
   b.offsets_topic_num_partitions = c.GetInt("offsets.topic.num.partitions");
   b.group_initial_rebalance_delay_ms = c.GetInt("group.initial.rebalance.delay.ms");

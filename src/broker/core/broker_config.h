@@ -37,6 +37,9 @@ struct BrokerConfig {
   int64_t log_flush_interval_ms = INT64_MAX;
   int32_t message_max_bytes = 1048588;
   int32_t socket_request_max_bytes = 104857600;
+  int64_t connections_max_idle_ms = 600000;
+  int32_t max_connections = INT32_MAX;
+  int32_t max_connections_per_ip = INT32_MAX;
   int32_t log_index_interval_bytes = 4096;
   int32_t offsets_topic_num_partitions = 50;
   int32_t group_initial_rebalance_delay_ms = 3000;

@@ -1,6 +1,7 @@
 // Broker TCP front end. Thread-safety: see server.h (single loop thread).
 #include "broker/net/server.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/logging.h"
@@ -25,7 +26,8 @@ Connection::Connection(asio::ip::tcp::socket socket, Server* server, uint64_t id
     : socket_(std::move(socket)), server_(server), id_(id) {
   asio::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
-  peer_ = ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
+  peer_ip_ = ec ? "unknown" : ep.address().to_string();
+  peer_ = ec ? "unknown" : peer_ip_ + ":" + std::to_string(ep.port());
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   read_buf_.resize(kInitialReadBuffer);
 }
@@ -63,6 +65,7 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
     return;
   }
   read_end_ += n;
+  last_active_ = std::chrono::steady_clock::now();
   MaybeDispatch();
 }
 
@@ -99,9 +102,9 @@ void Connection::MaybeDispatch() {
   ReadMore();
 }
 
-void Connection::Respond(std::vector<uint8_t> frame) {
+void Connection::Respond(std::vector<uint8_t> frame, std::vector<kafka::BytesRef> refs) {
   if (closed_) return;
-  write_queue_.push_back(std::move(frame));
+  write_queue_.push_back(OutFrame{std::move(frame), std::move(refs)});
   WriteMore();
   Done();
 }
@@ -116,20 +119,31 @@ void Connection::Done() {
 void Connection::WriteMore() {
   if (writing_ || write_queue_.empty() || closed_) return;
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(write_queue_.front()),
-                    [self = shared_from_this()](const asio::error_code& ec, size_t) {
-                      self->writing_ = false;
-                      if (self->closed_) {  // Close() kept the buffer alive for this write; drop it now
-                        self->write_queue_.clear();
-                        return;
-                      }
-                      if (ec) {
-                        self->Close("write failed: " + ec.message());
-                        return;
-                      }
-                      self->write_queue_.pop_front();
-                      self->WriteMore();
-                    });
+  // One gather write per frame: the encoded bytes around the refs, and the refs from their own storage.
+  const OutFrame& f = write_queue_.front();
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(2 * f.refs.size() + 1);
+  size_t pos = 0;
+  for (const auto& ref : f.refs) {
+    if (ref.pos > pos) buffers.emplace_back(f.bytes.data() + pos, ref.pos - pos);
+    buffers.emplace_back(ref.bytes.data(), ref.bytes.size());
+    pos = ref.pos;
+  }
+  if (f.bytes.size() > pos) buffers.emplace_back(f.bytes.data() + pos, f.bytes.size() - pos);
+  asio::async_write(socket_, buffers, [self = shared_from_this()](const asio::error_code& ec, size_t) {
+    self->writing_ = false;
+    if (self->closed_) {  // Close() kept the buffer alive for this write; drop it now
+      self->write_queue_.clear();
+      return;
+    }
+    if (ec) {
+      self->Close("write failed: " + ec.message());
+      return;
+    }
+    self->write_queue_.pop_front();
+    self->last_active_ = std::chrono::steady_clock::now();
+    self->WriteMore();
+  });
 }
 
 void Connection::Close(const std::string& reason) {
@@ -142,11 +156,14 @@ void Connection::Close(const std::string& reason) {
   // An async_write in progress still reads write_queue_.front(): its handler clears the queue.
   if (!writing_) write_queue_.clear();
   server_->connections_.erase(this);
+  if (auto it = server_->connections_per_ip_.find(peer_ip_); it != server_->connections_per_ip_.end()) {
+    if (--it->second <= 0) server_->connections_per_ip_.erase(it);
+  }
   server_->handler_->ConnectionClosed(*this);
 }
 
 Server::Server(asio::io_context& io, ServerOptions options, RequestHandler* handler)
-    : io_(io), options_(std::move(options)), handler_(handler), acceptor_(io) {}
+    : io_(io), options_(std::move(options)), handler_(handler), acceptor_(io), idle_timer_(io) {}
 
 Server::~Server() { Stop(); }
 
@@ -172,11 +189,33 @@ Status Server::Start() {
   }
   port_ = acceptor_.local_endpoint().port();
   Accept();
+  ScheduleIdleSweep();
   return Status::OK();
+}
+
+void Server::ScheduleIdleSweep() {
+  if (options_.max_idle_ms <= 0) return;
+  // A connection is closed between max_idle_ms and 1.1 x max_idle_ms (at most 1 s late) after its
+  // last activity.
+  const int64_t period = std::clamp<int64_t>(options_.max_idle_ms / 10, 10, 1000);
+  idle_timer_.expires_after(std::chrono::milliseconds(period));
+  idle_timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec || !acceptor_.is_open()) return;
+    const auto cutoff = std::chrono::steady_clock::now() - std::chrono::milliseconds(options_.max_idle_ms);
+    std::vector<Connection*> idle;
+    for (Connection* c : connections_) {
+      if (c->IdleSince(cutoff)) idle.push_back(c);
+    }
+    for (Connection* c : idle) {
+      c->Close("idle for more than connections.max.idle.ms = " + std::to_string(options_.max_idle_ms));
+    }
+    ScheduleIdleSweep();
+  });
 }
 
 void Server::Stop() {
   asio::error_code ec;
+  idle_timer_.cancel();
   acceptor_.close(ec);
   auto conns = connections_;
   for (Connection* c : conns) c->Close("server stopping");
@@ -193,8 +232,19 @@ void Server::Accept() {
       return;
     }
     auto conn = std::make_shared<Connection>(std::move(socket), this, next_id_++);
+    int32_t& from_ip = connections_per_ip_[conn->peer_ip_];
+    ++from_ip;
     connections_.insert(conn.get());
-    conn->Start();
+    if (connections_.size() > static_cast<size_t>(options_.max_connections)) {
+      LOG_WARN("refusing a connection from {}: max.connections = {}", conn->peer_, options_.max_connections);
+      conn->Close("max.connections reached");
+    } else if (from_ip > options_.max_connections_per_ip) {
+      LOG_WARN("refusing a connection from {}: max.connections.per.ip = {}", conn->peer_,
+               options_.max_connections_per_ip);
+      conn->Close("max.connections.per.ip reached");
+    } else {
+      conn->Start();
+    }
     Accept();
   });
 }

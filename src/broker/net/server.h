@@ -15,11 +15,14 @@
 #pragma once
 
 #include <asio.hpp>
+#include <chrono>
+#include <climits>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -36,14 +39,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ~Connection();
 
   // Sends a complete response frame (size prefix included) for the request being handled and moves on
-  // to the next request. REQUIRES: a request is being handled.
-  void Respond(std::vector<uint8_t> frame);
+  // to the next request. With `refs` the frame is `frame` with each ref's bytes inserted at its
+  // position, sent by one gather write straight from the refs' storage. REQUIRES: a request is being
+  // handled.
+  void Respond(std::vector<uint8_t> frame, std::vector<kafka::BytesRef> refs = {});
   // The request being handled gets no response (acks=0); moves on to the next request.
   void Done();
   // Closes the connection (after a protocol error); pending requests are dropped.
   void Close(const std::string& reason);
 
   bool closed() const { return closed_; }
+  // True when the connection has been quiet (no bytes in, no request in flight, nothing being written;
+  // a partly received request counts as quiet)
+  // since `cutoff`.
+  bool IdleSince(std::chrono::steady_clock::time_point cutoff) const {
+    return !in_flight_ && !writing_ && write_queue_.empty() && last_active_ < cutoff;
+  }
   uint64_t id() const { return id_; }
   const std::string& peer() const { return peer_; }
 
@@ -60,6 +71,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Server* server_;
   uint64_t id_;
   std::string peer_;
+  std::string peer_ip_;
+  std::chrono::steady_clock::time_point last_active_ = std::chrono::steady_clock::now();
   bool closed_ = false;
   bool in_flight_ = false;  // a request was handed to the handler and not yet answered
   bool reading_ = false;
@@ -67,7 +80,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<uint8_t> read_buf_;
   size_t read_start_ = 0;
   size_t read_end_ = 0;
-  std::deque<std::vector<uint8_t>> write_queue_;
+  struct OutFrame {
+    std::vector<uint8_t> bytes;
+    std::vector<kafka::BytesRef> refs;  // sorted by pos
+  };
+  std::deque<OutFrame> write_queue_;
   bool writing_ = false;
 };
 
@@ -86,6 +103,12 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 9092;                           // 0: pick a free port
   int32_t max_request_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
+  // connections.max.idle.ms: a connection with no request in flight, nothing to write and no bytes
+  // received for this long is closed (clients reconnect on demand). <= 0: never.
+  int64_t max_idle_ms = 600000;
+  // max.connections / max.connections.per.ip: connections accepted beyond these are closed at once.
+  int32_t max_connections = INT32_MAX;
+  int32_t max_connections_per_ip = INT32_MAX;
 };
 
 class Server {
@@ -102,6 +125,8 @@ class Server {
  private:
   friend class Connection;
   void Accept();
+  // Closes the connections idle for longer than max_idle_ms; re-arms itself.
+  void ScheduleIdleSweep();
 
   asio::io_context& io_;
   ServerOptions options_;
@@ -110,6 +135,8 @@ class Server {
   uint16_t port_ = 0;
   uint64_t next_id_ = 1;
   std::unordered_set<Connection*> connections_;
+  std::unordered_map<std::string, int32_t> connections_per_ip_;
+  asio::steady_timer idle_timer_;
 };
 
 }  // namespace sluice::broker::net

@@ -301,9 +301,10 @@ Result<kafka::SharedBytes> LogSegment::Read(int64_t offset, int64_t max_bytes, i
   uint64_t limit = static_cast<uint64_t>(std::max<int64_t>(max_bytes, 0));
   if (first_size > limit && !min_one_batch) return kafka::SharedBytes();
   uint64_t want = std::max(first_size, std::min(limit, size_ - loc->position));
-  auto buf = std::make_shared<std::vector<uint8_t>>(want);
-  RETURN_IF_ERROR(log_.PReadExact(buf->data(), want, loc->position));
-  kafka::RecordBatchIterator it(*buf);
+  // Not zero-filled (pread overwrites it all); the Fetch response sends it from here (gather write).
+  std::shared_ptr<uint8_t[]> buf(new uint8_t[want]);
+  RETURN_IF_ERROR(log_.PReadExact(buf.get(), want, loc->position));
+  kafka::RecordBatchIterator it(std::span<const uint8_t>(buf.get(), want));
   kafka::RecordBatchView batch;
   size_t end = 0;
   while (it.Next(&batch)) {
@@ -314,8 +315,8 @@ Result<kafka::SharedBytes> LogSegment::Read(int64_t offset, int64_t max_bytes, i
     return Status::Corruption(log_.path() + ": unreadable batch at position " +
                               std::to_string(loc->position));
   }
-  const uint8_t* data = buf->data();
-  return kafka::SharedBytes(std::move(buf), data, end);
+  const uint8_t* data = buf.get();
+  return kafka::SharedBytes(std::shared_ptr<const void>(std::move(buf), data), data, end);
 }
 
 Result<std::optional<int64_t>> LogSegment::OffsetForTimestamp(int64_t timestamp, int64_t min_offset) const {

@@ -56,11 +56,13 @@ Status SendAll(int fd, const uint8_t* data, size_t size, Clock::time_point deadl
 
 // Appends exactly `n` bytes read from `fd` to *out.
 Status RecvExactly(int fd, size_t n, std::vector<uint8_t>* out, Clock::time_point deadline) {
-  uint8_t chunk[64 * 1024];
+  // Received straight into place: one allocation, no staging copy (responses can be megabytes).
+  size_t pos = out->size();
+  out->resize(pos + n);
   while (n > 0) {
-    const ssize_t r = recv(fd, chunk, std::min(n, sizeof chunk), 0);
+    const ssize_t r = recv(fd, out->data() + pos, n, 0);
     if (r > 0) {
-      out->insert(out->end(), chunk, chunk + r);
+      pos += static_cast<size_t>(r);
       n -= static_cast<size_t>(r);
       continue;
     }

@@ -58,18 +58,21 @@ Status EncodeRequestFrame(const messages::RequestHeader& header, const Body& bod
 }
 
 // Appends a complete response frame for a request (api_key, api_version, correlation_id) to *out.
+// With `refs`, large bytes values (Fetch records) are not copied: they are appended to *refs and the
+// frame is *out with each ref inserted at its position (see Writer); the size prefix counts them.
 template <typename Body>
 Status EncodeResponseFrame(int16_t api_key, int16_t api_version, int32_t correlation_id, const Body& body,
-                           std::vector<uint8_t>* out) {
+                           std::vector<uint8_t>* out, std::vector<BytesRef>* refs = nullptr) {
   messages::ResponseHeader header;
   header.correlation_id = correlation_id;
-  Writer w(out);
+  Writer w = refs != nullptr ? Writer(out, refs) : Writer(out);
   const size_t start = out->size();
-  out->reserve(start + 4 + 8 + body.Size(api_version));
+  // With refs the buffer holds only the small fields around them; it grows as needed.
+  out->reserve(start + 4 + 8 + (refs == nullptr ? body.Size(api_version) : 1024));
   w.WriteInt32(0);
   RETURN_IF_ERROR(header.Encode(w, ResponseHeaderVersion(api_key, api_version)));
   RETURN_IF_ERROR(body.Encode(w, api_version));
-  w.PatchInt32(start, static_cast<int32_t>(out->size() - start - 4));
+  w.PatchInt32(start, static_cast<int32_t>(w.size() - start - 4));
   return Status::OK();
 }
 

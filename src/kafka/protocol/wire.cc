@@ -333,6 +333,16 @@ void Writer::WriteBytes(bool compact, std::span<const uint8_t> b) {
 }
 
 void Writer::WriteNullableBytes(bool compact, const std::optional<SharedBytes>& b) {
+  if (b && refs_ != nullptr && b->size() >= kGatherThreshold) {
+    if (compact) {
+      WriteUnsignedVarint(static_cast<uint32_t>(b->size() + 1));
+    } else {
+      WriteInt32(static_cast<int32_t>(b->size()));
+    }
+    refs_->push_back(BytesRef{out_->size(), *b});
+    ref_bytes_ += b->size();
+    return;
+  }
   if (b) return WriteBytes(compact, b->span());
   if (compact) {
     WriteUnsignedVarint(0);

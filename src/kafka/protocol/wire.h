@@ -150,11 +150,24 @@ class Reader {
   std::shared_ptr<const void> owner_;
 };
 
+// A large bytes value that a Writer left out of its buffer so that it can be sent from its own storage
+// (a gather write, no copy): it belongs at byte `pos` of the buffer, in front of what was written after.
+struct BytesRef {
+  size_t pos = 0;
+  SharedBytes bytes;
+};
+
 class Writer {
  public:
   explicit Writer(std::vector<uint8_t>* out) : out_(out) {}
+  // Nullable bytes values of kGatherThreshold bytes or more are not copied into *out but appended to
+  // *refs (their length prefix is written). The encoded message is then *out with each ref's bytes
+  // inserted at its position.
+  Writer(std::vector<uint8_t>* out, std::vector<BytesRef>* refs) : out_(out), refs_(refs) {}
+  static constexpr size_t kGatherThreshold = 16 * 1024;
 
-  size_t size() const { return out_->size(); }
+  // Bytes encoded so far, those left out as BytesRefs included.
+  size_t size() const { return out_->size() + ref_bytes_; }
   std::vector<uint8_t>* buffer() { return out_; }
 
   void WriteInt8(int8_t v) { out_->push_back(static_cast<uint8_t>(v)); }
@@ -193,6 +206,8 @@ class Writer {
     out_->insert(out_->end(), b, b + sizeof(U));
   }
   std::vector<uint8_t>* out_;
+  std::vector<BytesRef>* refs_ = nullptr;
+  size_t ref_bytes_ = 0;
 };
 
 // Encoded sizes of length-prefixed values.

@@ -90,6 +90,7 @@ size_t OpenFdCount(pid_t pid) {
 std::vector<uint8_t> RawFrame(int16_t key, int16_t version, int32_t correlation_id,
                               std::span<const uint8_t> body, bool flexible_header = false) {
   std::vector<uint8_t> out;
+  out.reserve(32 + body.size());
   kafka::Writer w(&out);
   w.WriteInt32(0);
   w.WriteInt16(key);

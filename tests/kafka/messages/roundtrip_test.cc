@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "kafka/protocol/frame.h"
 #include "kafka/protocol/generated/api_registry.h"
+#include "kafka/protocol/generated/fetch.h"
 #include "kafka/protocol/generated/random_messages.h"
 
 namespace sluice::kafka {
@@ -135,3 +137,43 @@ TEST(Uuid, Base64RoundTrip) {
 
 }  // namespace
 }  // namespace sluice::kafka
+
+// A response encoded with gather refs (large record sets left out of the buffer) is, once the refs
+// are put back at their positions, byte-identical to the plain encoding, size prefix included.
+TEST(GatherEncoding, RefsReassembleToThePlainFrame) {
+  namespace msg = sluice::kafka::messages;
+  msg::FetchResponse resp;
+  for (int t = 0; t < 2; ++t) {
+    msg::FetchResponse::FetchableTopicResponse tr;
+    tr.topic = t == 0 ? "t0" : "t1";
+    for (int p = 0; p < 3; ++p) {
+      msg::FetchResponse::PartitionData pd;
+      pd.partition_index = p;
+      // Small (copied), large (gathered), and empty record sets.
+      const size_t n = p == 0 ? 100 : p == 1 ? sluice::kafka::Writer::kGatherThreshold + 7 : 0;
+      std::vector<uint8_t> bytes(n);
+      for (size_t i = 0; i < n; ++i) bytes[i] = static_cast<uint8_t>(i * 31 + static_cast<size_t>(t));
+      pd.records = sluice::kafka::SharedBytes(std::move(bytes));
+      tr.partitions.push_back(std::move(pd));
+    }
+    resp.responses.push_back(std::move(tr));
+  }
+  for (int16_t v : {4, 11, 12, 16}) {
+    std::vector<uint8_t> plain;
+    ASSERT_TRUE(sluice::kafka::EncodeResponseFrame(1, v, 42, resp, &plain).ok());
+    std::vector<uint8_t> head;
+    std::vector<sluice::kafka::BytesRef> refs;
+    ASSERT_TRUE(sluice::kafka::EncodeResponseFrame(1, v, 42, resp, &head, &refs).ok());
+    EXPECT_EQ(refs.size(), 2u) << "version " << v;
+    std::vector<uint8_t> joined;
+    size_t pos = 0;
+    for (const auto& r : refs) {
+      joined.insert(joined.end(), head.begin() + static_cast<long>(pos),
+                    head.begin() + static_cast<long>(r.pos));
+      joined.insert(joined.end(), r.bytes.data(), r.bytes.data() + r.bytes.size());
+      pos = r.pos;
+    }
+    joined.insert(joined.end(), head.begin() + static_cast<long>(pos), head.end());
+    EXPECT_EQ(joined, plain) << "version " << v;
+  }
+}

@@ -25,6 +25,37 @@ constexpr int8_t kDynamicTopicConfig = 1;
 constexpr int8_t kStaticBrokerConfig = 4;
 constexpr int8_t kDefaultConfig = 5;
 
+// DescribeConfigs v3 config_type: Kafka's ConfigDef.Type ids (UNKNOWN 0, BOOLEAN 1 ... PASSWORD 9), which
+// follow our ConfigType's order.
+int8_t KafkaConfigType(ConfigType t) { return static_cast<int8_t>(static_cast<int>(t) + 1); }
+
+// The server.properties keys behind a topic config, in Kafka's precedence order (the last one holds
+// the default).
+std::vector<std::string_view> BrokerSynonyms(std::string_view topic_key) {
+  if (topic_key == "segment.bytes") return {"log.segment.bytes"};
+  if (topic_key == "segment.ms") return {"log.roll.ms", "log.roll.hours"};
+  if (topic_key == "retention.ms")
+    return {"log.retention.ms", "log.retention.minutes", "log.retention.hours"};
+  if (topic_key == "retention.bytes") return {"log.retention.bytes"};
+  if (topic_key == "index.interval.bytes") return {"log.index.interval.bytes"};
+  if (topic_key == "flush.messages") return {"log.flush.interval.messages"};
+  if (topic_key == "flush.ms") return {"log.flush.interval.ms"};
+  if (topic_key == "cleanup.policy") return {"log.cleanup.policy"};
+  if (topic_key == "delete.retention.ms") return {"log.cleaner.delete.retention.ms"};
+  if (topic_key == "min.compaction.lag.ms") return {"log.cleaner.min.compaction.lag.ms"};
+  if (topic_key == "max.message.bytes") return {"message.max.bytes"};
+  if (topic_key == "message.timestamp.type") return {"log.message.timestamp.type"};
+  if (topic_key == "compression.type") return {"compression.type"};
+  return {};
+}
+
+ConfigType TopicConfigType(std::string_view topic_key) {
+  if (topic_key == "cleanup.policy") return ConfigType::kList;
+  if (topic_key == "message.timestamp.type" || topic_key == "compression.type") return ConfigType::kString;
+  if (topic_key == "index.interval.bytes" || topic_key == "max.message.bytes") return ConfigType::kInt;
+  return ConfigType::kLong;
+}
+
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -63,9 +94,32 @@ void Broker::HandleDescribeConfigs(const RequestContext& ctx, kafka::AnyMessage&
           msg::DescribeConfigsResponse::DescribeConfigsResourceResult c;
           c.name = e.name;
           c.value = e.value;
-          if (ctx.api_version == 0) c.is_default = e.is_default;
-          c.config_source = e.is_default ? kDefaultConfig : kDynamicTopicConfig;
+          // Synonyms in precedence order: the topic override, the server.properties keys that are set,
+          // then the broker default. The entry's source is the first of them.
+          std::vector<msg::DescribeConfigsResponse::DescribeConfigsSynonym> synonyms;
+          if (!e.is_default) synonyms.push_back({e.name, e.value, kDynamicTopicConfig, {}});
+          const auto broker_keys = BrokerSynonyms(e.name);
+          for (std::string_view bk : broker_keys) {
+            if (const std::string* given = original_config_.Find(bk)) {
+              synonyms.push_back({std::string(bk), *given, kStaticBrokerConfig, {}});
+            }
+          }
+          if (!broker_keys.empty()) {
+            const ConfigKey* def = BrokerConfig::Definition().FindKey(broker_keys.back());
+            if (def != nullptr && def->default_text()) {
+              synonyms.push_back({def->name(), def->default_text(), kDefaultConfig, {}});
+            }
+          }
+          c.config_source = synonyms.empty() ? kDefaultConfig : synonyms.front().source;
+          if (ctx.api_version == 0) c.is_default = c.config_source == kDefaultConfig;
+          if (req.include_synonyms) c.synonyms = std::move(synonyms);
+          c.config_type = KafkaConfigType(TopicConfigType(e.name));
           c.documentation = std::nullopt;
+          if (req.include_documentation && !broker_keys.empty()) {
+            if (const ConfigKey* def = BrokerConfig::Definition().FindKey(broker_keys.front())) {
+              c.documentation = def->doc();
+            }
+          }
           r.configs.push_back(std::move(c));
         }
       }
@@ -83,7 +137,15 @@ void Broker::HandleDescribeConfigs(const RequestContext& ctx, kafka::AnyMessage&
           if (ctx.api_version == 0) c.is_default = given == nullptr;
           c.read_only = true;
           c.config_source = given ? kStaticBrokerConfig : kDefaultConfig;
+          if (req.include_synonyms) {
+            if (given) c.synonyms.push_back({k.name(), *given, kStaticBrokerConfig, {}});
+            if (k.default_text()) c.synonyms.push_back({k.name(), k.default_text(), kDefaultConfig, {}});
+          }
+          c.config_type = KafkaConfigType(k.type());
+          c.is_sensitive = k.type() == ConfigType::kPassword;
+          if (c.is_sensitive) c.value = std::nullopt;
           c.documentation = std::nullopt;
+          if (req.include_documentation) c.documentation = k.doc();
           r.configs.push_back(std::move(c));
         }
       }

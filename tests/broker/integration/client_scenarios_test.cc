@@ -322,6 +322,39 @@ TEST_P(AdminApiTest, CreateDescribeDeleteSurviveRestart) {
   ExpectNoDroppedClients(broker);
 }
 
+// DescribeConfigs sources and synonyms as Kafka reports them: a topic override (DYNAMIC_TOPIC_CONFIG,
+// 1), a server.properties key behind a topic config (STATIC_BROKER_CONFIG, 4), a default (DEFAULT_CONFIG,
+// 5), each with the broker key it falls back to.
+TEST(DescribeConfigsTest, SourcesAndSynonyms) {
+  BrokerProcess broker(std::map<std::string, std::string>{{"log.retention.hours", "100"}});
+  ASSERT_TRUE(broker.Start()) << broker.Output();
+  if (const std::string why = ClientUnavailable(Client::kConfluentKafka); !why.empty()) GTEST_SKIP() << why;
+  auto run = [&](const std::vector<std::string>& args) {
+    auto r = RunClient(Client::kConfluentKafka, args);
+    EXPECT_TRUE(r.ok()) << args[0] << ": " << r.Describe();
+    return r.output;
+  };
+  ASSERT_EQ(
+      Lines(run({"create", broker.bootstrap(), "synonyms", "1", "segment.bytes=1000000"}), "created").size(),
+      1u);
+  const std::string out = run({"sources", broker.bootstrap(), "synonyms"});
+  std::map<std::string, std::pair<std::string, std::string>> source;   // name -> (value, source)
+  std::map<std::string, std::map<std::string, std::string>> synonyms;  // name -> synonym -> source
+  for (const auto& f : Lines(out, "source")) {
+    if (f.size() == 3) source[f[0]] = {f[1], f[2]};
+  }
+  for (const auto& f : Lines(out, "synonym")) {
+    if (f.size() == 3) synonyms[f[0]][f[1]] = f[2];
+  }
+  EXPECT_EQ(source["segment.bytes"], std::make_pair(std::string("1000000"), std::string("1"))) << out;
+  EXPECT_EQ(synonyms["segment.bytes"]["segment.bytes"], "1");
+  EXPECT_EQ(synonyms["segment.bytes"]["log.segment.bytes"], "5");
+  EXPECT_EQ(source["retention.ms"], std::make_pair(std::to_string(100LL * 3600 * 1000), std::string("4")));
+  EXPECT_TRUE(synonyms["retention.ms"].count("log.retention.hours")) << out;
+  EXPECT_EQ(source["cleanup.policy"], std::make_pair(std::string("delete"), std::string("5")));
+  EXPECT_EQ(synonyms["cleanup.policy"]["log.cleanup.policy"], "5");
+}
+
 INSTANTIATE_TEST_SUITE_P(Clients, AdminApiTest,
                          ::testing::Values(Client::kKafkaPython, Client::kKafkajs, Client::kConfluentKafka),
                          ParamName);

@@ -138,6 +138,14 @@ def main(argv):
         for f in futures.values():
             for entry in f.result(DEADLINE_S).values():
                 out("config", entry.name, entry.value)
+    elif cmd == "sources":
+        # "source NAME VALUE SOURCE" and "synonym NAME SYNONYM SOURCE" (sources as Kafka's ids).
+        futures = client.describe_configs([ConfigResource(ConfigResource.Type.TOPIC, argv[3])])
+        for f in futures.values():
+            for entry in f.result(DEADLINE_S).values():
+                out("source", entry.name, entry.value, int(entry.source))
+                for syn in entry.synonyms.values():
+                    out("synonym", entry.name, syn.name, int(syn.source))
     else:
         out("usage", cmd)
         return 2

@@ -98,6 +98,15 @@ ConfigDef BuildDefinition() {
           .Default("50")
           .Validate(Range::AtLeast(1))
           .Doc("Partitions of __consumer_offsets."));
+  def(ConfigKey("offsets.retention.minutes", T::kInt)
+          .Default("10080")
+          .Validate(Range::AtLeast(1))
+          .Doc("Committed offsets of a group Empty this long (or committed this long ago without a group) "
+               "are deleted."));
+  def(ConfigKey("offsets.retention.check.interval.ms", T::kLong)
+          .Default("600000")
+          .Validate(Range::AtLeast(1))
+          .Doc("How often expired offsets are looked for."));
   def(ConfigKey("offsets.topic.replication.factor", T::kShort).Default("1").Doc("Accepted; effectively 1."));
   def(ConfigKey("transaction.state.log.replication.factor", T::kShort)
           .Default("1")
@@ -218,6 +227,8 @@ Result<BrokerConfig> BrokerConfig::Parse(const Properties& props) {
   b.max_connections_per_ip = c.GetInt("max.connections.per.ip");
   b.log_index_interval_bytes = c.GetInt("log.index.interval.bytes");
   b.offsets_topic_num_partitions = c.GetInt("offsets.topic.num.partitions");
+  b.offsets_retention_ms = int64_t{c.GetInt("offsets.retention.minutes")} * 60000;
+  b.offsets_retention_check_interval_ms = c.GetLong("offsets.retention.check.interval.ms");
   b.group_initial_rebalance_delay_ms = c.GetInt("group.initial.rebalance.delay.ms");
   b.group_min_session_timeout_ms = c.GetInt("group.min.session.timeout.ms");
   b.group_max_session_timeout_ms = c.GetInt("group.max.session.timeout.ms");

@@ -42,6 +42,8 @@ struct BrokerConfig {
   int32_t max_connections_per_ip = INT32_MAX;
   int32_t log_index_interval_bytes = 4096;
   int32_t offsets_topic_num_partitions = 50;
+  int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
+  int64_t offsets_retention_check_interval_ms = 600000;
   int32_t group_initial_rebalance_delay_ms = 3000;
   int32_t group_min_session_timeout_ms = 6000;
   int32_t group_max_session_timeout_ms = 1800000;

@@ -150,6 +150,8 @@ Status Broker::OpenStorage() {
   gc.min_session_timeout_ms = config_.group_min_session_timeout_ms;
   gc.max_session_timeout_ms = config_.group_max_session_timeout_ms;
   gc.offsets_topic_num_partitions = offsets_partitions;
+  gc.offsets_retention_ms = config_.offsets_retention_ms;
+  gc.offsets_retention_check_interval_ms = config_.offsets_retention_check_interval_ms;
   coordinator_ = std::make_unique<group::GroupCoordinator>(io_, gc, offsets_store_.get());
   return ReplayOffsetsTopic();
 }

@@ -2,8 +2,26 @@
 #include "broker/group/group.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace sluice::broker::group {
+
+namespace {
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Group::Group(std::string id) : id_(std::move(id)), state_since_ms_(WallClockMs()) {}
+
+void Group::set_state(GroupState s, int64_t now_ms) {
+  if (s != state_) state_since_ms_ = now_ms;
+  state_ = s;
+}
+
+void Group::set_state(GroupState s) { set_state(s, WallClockMs()); }
 
 using kafka::SharedBytes;
 using Protocols = std::vector<std::pair<std::string, SharedBytes>>;

@@ -85,11 +85,14 @@ struct CommittedOffset {
 
 class Group {
  public:
-  explicit Group(std::string id) : id_(std::move(id)) {}
+  explicit Group(std::string id);
 
   const std::string& id() const { return id_; }
   GroupState state() const { return state_; }
-  void set_state(GroupState s) { state_ = s; }
+  // Also records when the state changed (wall clock, ms), as Kafka's currentStateTimestamp.
+  void set_state(GroupState s, int64_t now_ms);
+  void set_state(GroupState s);
+  int64_t state_since_ms() const { return state_since_ms_; }
   bool Is(GroupState s) const { return state_ == s; }
   // Rebalances may start from Empty, CompletingRebalance and Stable.
   bool CanRebalance() const;
@@ -171,6 +174,7 @@ class Group {
  private:
   std::string id_;
   GroupState state_ = GroupState::kEmpty;
+  int64_t state_since_ms_;
   int32_t generation_ = 0;
   std::optional<std::string> protocol_type_;
   std::optional<std::string> protocol_name_;

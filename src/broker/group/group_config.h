@@ -27,6 +27,12 @@ struct GroupConfig {
   // How long a new member's JoinGroup may wait in a rebalance before the member is dropped (Kafka's
   // fixed 5 minutes, GroupCoordinator.NewMemberJoinTimeoutMs); configurable for tests.
   int32_t new_member_join_timeout_ms = 5 * 60 * 1000;
+  // offsets.retention.minutes (in ms): committed offsets of a group that has been Empty this long are
+  // deleted (with the group); offsets committed without a group (assign() consumers) expire this long
+  // after their commit. Kafka's default: 7 days.
+  int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
+  // offsets.retention.check.interval.ms: how often expiry runs. <= 0: never.
+  int64_t offsets_retention_check_interval_ms = 600000;
 };
 
 }  // namespace sluice::broker::group

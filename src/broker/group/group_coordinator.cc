@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "base/logging.h"
 #include "broker/group/group_records.h"
 
 namespace sluice::broker::group {
@@ -21,7 +22,55 @@ int64_t NowMs() {
 }  // namespace
 
 GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupConfig config, GroupStore* store)
-    : io_(io), config_(config), store_(store) {}
+    : io_(io), config_(config), store_(store) {
+  ScheduleOffsetExpiry();
+}
+
+void GroupCoordinator::ScheduleOffsetExpiry() {
+  if (config_.offsets_retention_check_interval_ms <= 0) return;
+  Arm(expiry_timer_, config_.offsets_retention_check_interval_ms, [this] {
+    ExpireOffsets(NowMs());
+    ScheduleOffsetExpiry();
+  });
+}
+
+size_t GroupCoordinator::ExpireOffsets(int64_t now_ms) {
+  size_t expired = 0;
+  std::vector<std::string> dead;
+  for (auto& [gid, g] : groups_) {
+    if (g->Is(GroupState::kDead)) continue;
+    // Groups that ever used the group protocol keep their offsets while they have members: they all
+    // expire together once the group has been Empty for the retention (Kafka 2.1+, KIP-211). Offsets
+    // committed without a group expire one by one after their commit.
+    const bool uses_protocol = g->protocol_type().has_value();
+    if (uses_protocol && !g->Is(GroupState::kEmpty)) continue;
+    std::vector<GroupRecord> records;
+    for (auto it = g->offsets().begin(); it != g->offsets().end();) {
+      const int64_t since = uses_protocol ? g->state_since_ms() : it->second.commit_timestamp;
+      if (now_ms - since >= config_.offsets_retention_ms) {
+        records.push_back({EncodeOffsetKey(gid, it->first.first, it->first.second), {}});
+        it = g->offsets().erase(it);
+      } else {
+        ++it;
+      }
+    }
+    expired += records.size();
+    if (g->Is(GroupState::kEmpty) && g->offsets().empty() && !records.empty()) {
+      if (g->has_metadata_record) records.push_back({EncodeGroupMetadataKey(gid), {}});
+      g->set_state(GroupState::kDead, now_ms);
+      dead.push_back(gid);
+    }
+    if (records.empty()) continue;
+    const size_t n = records.size();
+    store_->Append(PartitionFor(gid), std::move(records), [gid = gid, n](Status s) {
+      if (!s.ok())
+        LOG_WARN("group {}: writing {} expired-offset tombstones failed: {}", gid, n, s.ToString());
+    });
+  }
+  for (const std::string& gid : dead) groups_.erase(gid);
+  if (expired > 0) LOG_INFO("expired {} committed offsets ({} groups removed)", expired, dead.size());
+  return expired;
+}
 
 GroupCoordinator::~GroupCoordinator() {
   // Pending timer handlers and store callbacks check alive_ and do nothing once it is gone.
@@ -76,7 +125,7 @@ GroupMetadataRecordValue GroupCoordinator::MetadataRecordFor(Group* g) {
   v.generation = g->generation();
   v.protocol = g->protocol_name();
   v.leader = g->leader_id();
-  v.current_state_timestamp = NowMs();
+  v.current_state_timestamp = g->state_since_ms();
   const std::string protocol = g->protocol_name().value_or("");
   for (Member* m : g->MembersInOrder()) {
     GroupMetadataRecordMember rm;
@@ -173,7 +222,8 @@ Status GroupCoordinator::LoadGroupMetadata(const std::string& group_id,
       fresh->Add(std::move(m), nullptr);
     }
     fresh->set_leader_id(rec->leader);
-    fresh->set_state(fresh->size() == 0 ? GroupState::kEmpty : GroupState::kStable);
+    fresh->set_state(fresh->size() == 0 ? GroupState::kEmpty : GroupState::kStable,
+                     rec->current_state_timestamp > 0 ? rec->current_state_timestamp : NowMs());
   }
   Group* g = fresh.get();
   groups_[group_id] = std::move(fresh);

@@ -98,6 +98,12 @@ class GroupCoordinator {
   std::optional<int32_t> GenerationOf(std::string_view group_id) const;
   size_t group_count() const { return groups_.size(); }
 
+  // Deletes the committed offsets that have outlived offsets.retention.minutes at wall-clock time
+  // `now_ms` (see GroupConfig::offsets_retention_ms), writing their tombstones, and forgets Empty groups
+  // left without offsets (with a tombstone for their metadata). Runs every
+  // offsets.retention.check.interval.ms on its own; public for tests. Returns the offsets deleted.
+  size_t ExpireOffsets(int64_t now_ms);
+
  private:
   using Protocols = std::vector<std::pair<std::string, kafka::SharedBytes>>;
 
@@ -164,8 +170,11 @@ class GroupCoordinator {
   Status LoadGroupMetadata(const std::string& group_id, std::optional<std::span<const uint8_t>> value);
   void MaybeDropLoadedGroup(const std::string& group_id);
 
+  void ScheduleOffsetExpiry();
+
   asio::io_context& io_;
   GroupConfig config_;
+  std::unique_ptr<asio::steady_timer> expiry_timer_;
   GroupStore* store_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::map<std::string, std::unique_ptr<Group>, std::less<>> groups_;

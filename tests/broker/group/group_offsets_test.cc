@@ -1,5 +1,6 @@
 // Offset commit/fetch, restart replay, DeleteGroups, DescribeGroups, ListGroups and FindCoordinator.
 #include <algorithm>
+#include <chrono>
 
 #include "broker/group/group_records.h"
 #include "test_util.h"
@@ -252,6 +253,63 @@ TEST_F(OffsetsTest, FindCoordinatorIsThisNode) {
   EXPECT_EQ(resp.coordinators[1].port, 9092);
   batch.key_type = 5;
   EXPECT_EQ(call(4, batch).coordinators[0].error_code, ErrorToInt(ErrorCode::kInvalidRequest));
+}
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// offsets.retention.minutes: offsets committed without a group (assign() consumers) expire one by one
+// after their commit; tombstones reach the store and a replay does not bring them back.
+TEST_F(OffsetsTest, SimpleCommitsExpireAfterRetention) {
+  const int64_t retention = config_.offsets_retention_ms;
+  const int64_t t0 = WallMs();
+  ASSERT_EQ(CommitErrors(8, CommitReq("simple", -1, "", {{"t", 0, 10}, {"t", 1, 11}}))[0], 0);
+  const size_t before = store_.log.size();
+  EXPECT_EQ(coord_->ExpireOffsets(t0 + retention - 60000), 0u);
+  EXPECT_EQ(Fetched("simple", "t", 0), 10);
+  EXPECT_EQ(coord_->ExpireOffsets(WallMs() + retention + 1), 2u);
+  EXPECT_EQ(Fetched("simple", "t", 0), -1);
+  EXPECT_FALSE(coord_->StateOf("simple").has_value());
+  ASSERT_EQ(store_.log.size(), before + 2);  // two offset tombstones (the group had no metadata record)
+  for (size_t i = before; i < store_.log.size(); ++i) EXPECT_FALSE(store_.log[i].second.value.has_value());
+  Recreate();
+  ReplayInto(*coord_);
+  EXPECT_EQ(Fetched("simple", "t", 1), -1);
+}
+
+// A consumer group keeps its offsets while it has members; once Empty for the retention, its offsets
+// and the group itself are deleted. The time it became Empty survives a restart.
+TEST_F(OffsetsTest, EmptyGroupOffsetsExpireWithTheGroup) {
+  const int64_t retention = config_.offsets_retention_ms;
+  auto [member, gen] = JoinAndSyncOne("g");
+  ASSERT_EQ(CommitErrors(8, CommitReq("g", gen, member, {{"t", 0, 10}, {"u", 0, 20}}))[0], 0);
+  EXPECT_EQ(coord_->ExpireOffsets(WallMs() + 10 * retention), 0u) << "a Stable group lost its offsets";
+  msg::LeaveGroupRequest leave;
+  leave.group_id = "g";
+  leave.member_id = member;
+  ASSERT_EQ(Call<msg::LeaveGroupResponse>(0, &GroupCoordinator::LeaveGroup, leave).error_code, 0);
+  ASSERT_TRUE(RunUntil([&] { return coord_->StateOf("g") == GroupState::kEmpty; }));
+  const int64_t empty_since = WallMs();
+
+  // Across a restart the group is still Empty since then.
+  Recreate();
+  ReplayInto(*coord_);
+  ASSERT_EQ(coord_->StateOf("g"), GroupState::kEmpty);
+  EXPECT_EQ(coord_->ExpireOffsets(empty_since + retention - 60000), 0u);
+  EXPECT_EQ(Fetched("g", "t", 0), 10);
+
+  const size_t before = store_.log.size();
+  EXPECT_EQ(coord_->ExpireOffsets(empty_since + retention + 60000), 2u);
+  EXPECT_FALSE(coord_->StateOf("g").has_value());
+  EXPECT_EQ(Fetched("g", "u", 0), -1);
+  ASSERT_EQ(store_.log.size(), before + 3);  // two offsets and the group metadata
+  Recreate();
+  ReplayInto(*coord_);
+  EXPECT_FALSE(coord_->StateOf("g").has_value());
+  EXPECT_EQ(Fetched("g", "t", 0), -1);
 }
 
 }  // namespace

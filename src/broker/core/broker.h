@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct PartitionState {
   int32_t partition = 0;
   storage::Log* log = nullptr;  // owned by the LogManager
   int32_t max_message_bytes = 1048588;
+  // The topic's compression.type when it is a codec (batches in another codec are recompressed on
+  // append); nullopt for "producer" (batches kept as sent).
+  std::optional<kafka::CompressionType> compression;
   ProducerStateTable producers;
 };
 

@@ -1,6 +1,7 @@
 // Produce (v3+: record batches v2 only): validate each partition's single batch (magic, CRC, sizes,
 // records), apply idempotent-producer checks, append (offsets assigned by rewriting the batch header
-// in place; no re-encoding), answer with the base offset. acks=0 gets no response; acks=1 and acks=-1
+// in place; no re-encoding, except that a topic whose compression.type names a codec gets batches in
+// other codecs recompressed), answer with the base offset. acks=0 gets no response; acks=1 and acks=-1
 // are the same on a single node: the data is in the log (and fsynced when the flush policy says so)
 // before the answer.
 // Thread-safety: loop thread only.
@@ -8,6 +9,7 @@
 #include "broker/storage/log.h"
 #include "kafka/protocol/error_codes.h"
 #include "kafka/protocol/generated/produce.h"
+#include "kafka/protocol/record_batch.h"
 #include "kafka/protocol/record_reader.h"
 
 namespace sluice::broker {
@@ -67,6 +69,18 @@ void Broker::HandleProduce(const RequestContext& ctx, kafka::AnyMessage& body) {
       } else {
         // The payload buffer belongs to this request alone, so the batch may be edited in place.
         std::span<uint8_t> mutable_batch(const_cast<uint8_t*>(batch.data.data()), batch.data.size());
+        // A topic with a compression.type codec stores its batches in that codec.
+        std::vector<uint8_t> recompressed;
+        if (part->compression && *part->compression != batch.header.compression()) {
+          auto r = kafka::RecompressBatch(batch, *part->compression);
+          if (!r.ok()) {
+            fail(ErrorForInvalidBatch(r.status()), r.status().message());
+            tr.partition_responses.push_back(std::move(pr));
+            continue;
+          }
+          recompressed = std::move(*r);
+          mutable_batch = recompressed;
+        }
         auto appended = part->log->Append(mutable_batch, now);
         if (!appended.ok()) {
           fail(ErrorCode::kKafkaStorageError, appended.status().ToString());

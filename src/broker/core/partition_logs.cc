@@ -58,6 +58,7 @@ PartitionState& Broker::RegisterPartition(const std::string& topic, int32_t part
   p.partition = partition;
   p.log = log;
   p.max_message_bytes = log->config().max_message_bytes;
+  p.compression = TopicCompression(log->config());
   return p;
 }
 
@@ -84,7 +85,10 @@ Status Broker::ApplyTopicConfigs(const TopicInfo& info) {
   ASSIGN_OR_RETURN(storage::LogConfig cfg, TopicLogConfig(config_, info.configs));
   RETURN_IF_ERROR(logs_->SetTopicConfig(info.name, cfg));
   for (int32_t p = 0; p < info.partitions; ++p) {
-    if (PartitionState* part = FindPartition(info, p)) part->max_message_bytes = cfg.max_message_bytes;
+    if (PartitionState* part = FindPartition(info, p)) {
+      part->max_message_bytes = cfg.max_message_bytes;
+      part->compression = TopicCompression(cfg);
+    }
   }
   return Status::OK();
 }

@@ -24,6 +24,13 @@ storage::LogConfig BrokerLogDefaults(const BrokerConfig& b) {
   return c;
 }
 
+std::optional<kafka::CompressionType> TopicCompression(const storage::LogConfig& c) {
+  if (c.compression_type == "producer") return std::nullopt;
+  if (c.compression_type == "uncompressed") return kafka::CompressionType::kNone;
+  auto t = kafka::CompressionFromName(c.compression_type);
+  return t.ok() ? std::optional<kafka::CompressionType>(*t) : std::nullopt;
+}
+
 Result<storage::LogConfig> TopicLogConfig(const BrokerConfig& broker,
                                           const std::map<std::string, std::string>& overrides) {
   storage::LogConfig c = BrokerLogDefaults(broker);

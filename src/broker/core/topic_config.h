@@ -5,12 +5,14 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "broker/core/broker_config.h"
 #include "broker/storage/log_config.h"
+#include "kafka/protocol/compression.h"
 
 namespace sluice::broker {
 
@@ -35,6 +37,9 @@ inline Status ValidateTopicConfigs(const BrokerConfig& broker,
 }
 
 // Every topic-level key with its effective value.
+// compression.type as a codec to recompress to; nullopt for "producer".
+std::optional<kafka::CompressionType> TopicCompression(const storage::LogConfig& c);
+
 std::vector<TopicConfigEntry> EffectiveTopicConfigs(const BrokerConfig& broker,
                                                     const std::map<std::string, std::string>& overrides);
 

@@ -144,6 +144,31 @@ Status SetLogAppendTime(std::span<uint8_t> batch, int64_t append_time_ms) {
   return Status::OK();
 }
 
+Result<std::vector<uint8_t>> RecompressBatch(const RecordBatchView& batch, CompressionType to,
+                                             size_t max_decompressed) {
+  std::span<const uint8_t> records = batch.records_data();
+  std::vector<uint8_t> plain;
+  if (batch.header.compression() != CompressionType::kNone) {
+    RETURN_IF_ERROR(Decompress(batch.header.compression(), records, &plain, max_decompressed));
+    records = plain;
+  }
+  std::vector<uint8_t> out(batch.data.begin(), batch.data.begin() + kRecordBatchHeaderSize);
+  if (to == CompressionType::kNone) {
+    out.insert(out.end(), records.begin(), records.end());
+  } else {
+    std::vector<uint8_t> packed;
+    RETURN_IF_ERROR(Compress(to, records, &packed));
+    out.insert(out.end(), packed.begin(), packed.end());
+  }
+  uint8_t* p = out.data();
+  const auto attributes = static_cast<uint16_t>((p[kAttributesPos] << 8) | p[kAttributesPos + 1]);
+  StoreBe(p + kAttributesPos,
+          static_cast<uint16_t>((attributes & ~kCompressionMask) | static_cast<uint16_t>(to)));
+  StoreBe(p + kBatchLengthPos, static_cast<uint32_t>(out.size() - kLogOverhead));
+  StoreBe(p + kCrcPos, Crc32c(p + kAttributesPos, out.size() - kAttributesPos));
+  return out;
+}
+
 Result<ControlRecordKey> ParseControlRecordKey(std::span<const uint8_t> key) {
   Reader r(key);
   ControlRecordKey k;

@@ -157,6 +157,13 @@ Status SetPartitionLeaderEpoch(std::span<uint8_t> batch, int32_t epoch);
 // REQUIRES: `batch` is exactly one whole batch (the CRC covers up to its end).
 Status SetLogAppendTime(std::span<uint8_t> batch, int64_t append_time_ms);
 
+// A copy of `batch` whose records section is compressed with `to` (a broker applying a topic's
+// compression.type): the records themselves are untouched; the compression bits, batchLength and CRC
+// change. Decompression is bounded by `max_decompressed` (OutOfRange beyond). REQUIRES: `batch` is one
+// whole, valid batch.
+Result<std::vector<uint8_t>> RecompressBatch(const RecordBatchView& batch, CompressionType to,
+                                             size_t max_decompressed = kDefaultMaxDecompressedBytes);
+
 // Control records (transaction markers) live in batches with isControlBatch set. Their key is
 // version int16 (0) + type int16; their value (for ABORT/COMMIT) is version int16 (0) +
 // coordinatorEpoch int32.

@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 
 #include "broker_process.h"
 #include "client_process.h"
+#include "kafka/protocol/record_batch.h"
 
 namespace sluice::testing {
 namespace {
@@ -62,6 +66,43 @@ TEST_P(KcatTest, ProduceConsumeByteExact) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, KcatTest, ::testing::Values("none", "gzip", "snappy", "lz4", "zstd"));
+
+// compression.type=zstd on the broker (the default of every topic): batches produced uncompressed or
+// in gzip are stored recompressed in zstd, and consumers get the same records.
+TEST(KcatCompressionType, BatchesAreStoredInTheTopicsCodec) {
+  const std::string kcat = FindInPath("kcat");
+  if (kcat.empty()) GTEST_SKIP() << "kcat not installed (scripts/setup installs it)";
+  BrokerProcess broker(std::map<std::string, std::string>{{"compression.type", "zstd"}});
+  ASSERT_TRUE(broker.Start()) << broker.Output();
+  for (const std::string codec : {"none", "gzip", "zstd"}) {
+    SCOPED_TRACE(codec);
+    const std::string topic = "recompressed-" + codec;
+    std::string input = Messages(codec).substr(0, 200000);
+    input.resize(input.rfind('\n') + 1);  // whole lines
+    auto produced = RunProcess({kcat, "-b", broker.bootstrap(), "-P", "-t", topic, "-K", "\t", "-z", codec},
+                               input, {}, std::chrono::seconds(120));
+    ASSERT_TRUE(produced.ok()) << produced.Describe() << "\n" << broker.Output();
+    auto consumed = RunProcess(
+        {kcat, "-b", broker.bootstrap(), "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%k\t%s\n"},
+        "", {}, std::chrono::seconds(120));
+    ASSERT_TRUE(consumed.ok()) << consumed.Describe();
+    EXPECT_TRUE(consumed.output == input) << consumed.output.size() << " vs " << input.size();
+
+    std::ifstream log(broker.log_dir() + "/data/" + topic + "-0/00000000000000000000.log", std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    kafka::RecordBatchIterator it(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+    kafka::RecordBatchView batch;
+    int batches = 0;
+    while (it.Next(&batch)) {
+      ++batches;
+      EXPECT_EQ(batch.header.compression(), kafka::CompressionType::kZstd);
+      EXPECT_TRUE(batch.VerifyCrc().ok());
+    }
+    EXPECT_TRUE(it.status().ok());
+    EXPECT_GT(batches, 0);
+  }
+}
 
 TEST(KcatMetadata, ListsBrokerAndTopics) {
   const std::string kcat = FindInPath("kcat");

@@ -152,6 +152,36 @@ TEST(RecordBatchTest, RoundTripEveryCodec) {
   }
 }
 
+// A broker applying a topic's compression.type: every codec to every codec, same records and header
+// fields, valid CRC and lengths.
+TEST(RecordBatchTest, RecompressEveryCodecToEveryCodec) {
+  const std::vector<TestRecord> records = MakeRecords(300, 80, 7);
+  for (CompressionType from : kCodecs) {
+    RecordBatchOptions o = HandBuiltOptions();
+    o.compression = from;
+    const std::vector<uint8_t> bytes = BuildBatch(o, records);
+    RecordBatchView view;
+    ASSERT_TRUE(ValidateProduceRecords(bytes, &view).ok());
+    for (CompressionType to : kCodecs) {
+      SCOPED_TRACE(std::string(CompressionName(from)) + " -> " + std::string(CompressionName(to)));
+      auto out = RecompressBatch(view, to);
+      ASSERT_TRUE(out.ok()) << out.status().ToString();
+      EXPECT_TRUE(ValidateProduceRecords(*out).ok());
+      std::vector<TestRecord> decoded;
+      std::vector<int64_t> offsets;
+      RecordBatchHeader h;
+      ASSERT_TRUE(DecodeBatch(*out, &decoded, &h, &offsets).ok());
+      EXPECT_EQ(decoded, records);
+      EXPECT_EQ(h.compression(), to);
+      EXPECT_EQ(h.records_count, view.header.records_count);
+      EXPECT_EQ(h.producer_id, view.header.producer_id);
+      EXPECT_EQ(h.base_sequence, view.header.base_sequence);
+      EXPECT_EQ(h.max_timestamp, view.header.max_timestamp);
+      EXPECT_EQ(h.attributes & ~kCompressionMask, view.header.attributes & ~kCompressionMask);
+    }
+  }
+}
+
 TEST(RecordBatchTest, EmptyBatchRoundTrip) {
   for (CompressionType codec : kCodecs) {
     RecordBatchOptions o;

@@ -4,11 +4,15 @@
 //   broker_bench produce  BOOTSTRAP TOPIC MSG_BYTES COUNT [RATE_MSGS_PER_S]   acks=all, lz4 off
 //   broker_bench consume  BOOTSTRAP TOPIC COUNT                                librdkafka consumer (group)
 //   broker_bench fetch    BOOTSTRAP TOPIC PARTITIONS MSG_BYTES COUNT           raw Fetch requests
+//   broker_bench rawproduce BOOTSTRAP TOPIC PARTITIONS MSG_BYTES COUNT [RATE]  raw Produce requests
 //   broker_bench loopback MB                                                 TCP copy over 127.0.0.1
 //   broker_bench disk     DIR MB                                              sequential write + fdatasync
 // `fetch` measures what the broker serves without a client's per-message work: one connection (Sluice's
 // own codec, kafka/client) sends Fetch requests for all partitions back to back and counts records from
 // the batch headers; it reports payload MB/s (COUNT x MSG_BYTES), wire MB/s (record batches) and msg/s.
+// `rawproduce` is its counterpart: two connections send Produce requests (acks=-1) of prebuilt batches
+// of 1000 records (partitions in turn), so the broker's cost per byte shows without a client's
+// per-message work; with RATE (msg/s) the batches are paced and p50/p99 are per request.
 // Each prints one line of key=value pairs (throughput in MB/s and msg/s, produce latency p50/p99 in ms
 // measured from produce() to the delivery report).
 // Thread-safety: single-threaded tool (librdkafka runs its own threads).
@@ -20,6 +24,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -30,8 +35,11 @@
 #include <vector>
 
 #include "kafka/client/connection.h"
+#include "kafka/protocol/generated/create_topics.h"
 #include "kafka/protocol/generated/fetch.h"
+#include "kafka/protocol/generated/produce.h"
 #include "kafka/protocol/record_batch.h"
+#include "kafka/protocol/record_builder.h"
 
 namespace {
 
@@ -195,6 +203,101 @@ int Consume(const char* bootstrap, const char* topic, int64_t count) {
   return got == count ? 0 : 1;
 }
 
+int RawProduce(const char* bootstrap, const char* topic, int32_t partitions, size_t msg_bytes, int64_t count,
+               double rate) {
+  using namespace sluice::kafka;
+  auto hp = client::ParseHostPort(bootstrap);
+  if (!hp.ok()) return 2;
+  constexpr int kRecordsPerBatch = 1000;
+  constexpr int kConnections = 2;
+  RecordBatchBuilder builder;
+  const std::vector<uint8_t> value(msg_bytes, 'x');
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  for (int i = 0; i < kRecordsPerBatch; ++i) builder.Append(now_ms, std::nullopt, value);
+  auto built = builder.Build();
+  if (!built.ok()) return 2;
+  const SharedBytes batch(std::move(*built));
+  {  // The topic, if it is not there yet.
+    auto admin = client::Connection::Open(hp->first, hp->second, client::ConnectionOptions{});
+    if (!admin.ok()) return 1;
+    messages::CreateTopicsRequest create;
+    messages::CreateTopicsRequest::CreatableTopic t;
+    t.name = topic;
+    t.num_partitions = partitions;
+    t.replication_factor = 1;
+    create.topics.push_back(t);
+    create.timeout_ms = 10000;
+    (void)(*admin)->Call<messages::CreateTopicsResponse>(create);
+  }
+  const int64_t batches = (count + kRecordsPerBatch - 1) / kRecordsPerBatch;
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::vector<double>> latencies(kConnections);
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kConnections; ++c) {
+    threads.emplace_back([&, c] {
+      client::ConnectionOptions options;
+      options.client_id = "broker-bench";
+      auto conn = client::Connection::Open(hp->first, hp->second, options);
+      if (!conn.ok()) {
+        std::fprintf(stderr, "rawproduce: %s\n", conn.status().ToString().c_str());
+        failed = true;
+        return;
+      }
+      for (int64_t i = next++; i < batches && !failed; i = next++) {
+        if (rate > 0) {
+          std::this_thread::sleep_until(
+              start + std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::duration<double>(static_cast<double>(i * kRecordsPerBatch) / rate)));
+        }
+        messages::ProduceRequest req;
+        req.acks = -1;
+        req.timeout_ms = 30000;
+        messages::ProduceRequest::TopicProduceData td;
+        td.name = topic;
+        messages::ProduceRequest::PartitionProduceData pd;
+        pd.index = static_cast<int32_t>(i % partitions);
+        pd.records = batch;
+        td.partition_data.push_back(std::move(pd));
+        req.topic_data.push_back(std::move(td));
+        const auto sent = Clock::now();
+        auto resp = (*conn)->Call<messages::ProduceResponse>(req);
+        if (!resp.ok() || resp->responses.empty() || resp->responses[0].partition_responses.empty() ||
+            resp->responses[0].partition_responses[0].error_code != 0) {
+          std::fprintf(
+              stderr, "rawproduce: %s\n",
+              resp.ok()
+                  ? ("error code " +
+                     std::to_string(resp->responses.empty() || resp->responses[0].partition_responses.empty()
+                                        ? -1
+                                        : resp->responses[0].partition_responses[0].error_code))
+                        .c_str()
+                  : resp.status().ToString().c_str());
+          failed = true;
+          return;
+        }
+        latencies[static_cast<size_t>(c)].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double secs = Seconds(start, Clock::now());
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  const double msgs = static_cast<double>(all.size()) * kRecordsPerBatch;
+  std::printf(
+      "mode=rawproduce msg_bytes=%zu produced=%.0f secs=%.3f MBps=%.1f wire_MBps=%.1f msgps=%.0f "
+      "p50_ms=%.3f p99_ms=%.3f\n",
+      msg_bytes, msgs, secs, msgs * static_cast<double>(msg_bytes) / 1e6 / secs,
+      static_cast<double>(all.size() * batch.size()) / 1e6 / secs, msgs / secs, Percentile(all, 0.5),
+      Percentile(all, 0.99));
+  return failed ? 1 : 0;
+}
+
 int RawFetch(const char* bootstrap, const char* topic, int32_t partitions, size_t msg_bytes, int64_t count) {
   using namespace sluice::kafka;
   auto hp = client::ParseHostPort(bootstrap);
@@ -332,6 +435,11 @@ int main(int argc, char** argv) {
   if (mode == "fetch" && argc >= 7) {
     return RawFetch(argv[2], argv[3], static_cast<int32_t>(std::strtol(argv[4], nullptr, 10)),
                     std::strtoull(argv[5], nullptr, 10), std::strtoll(argv[6], nullptr, 10));
+  }
+  if (mode == "rawproduce" && argc >= 7) {
+    return RawProduce(argv[2], argv[3], static_cast<int32_t>(std::strtol(argv[4], nullptr, 10)),
+                      std::strtoull(argv[5], nullptr, 10), std::strtoll(argv[6], nullptr, 10),
+                      argc > 7 ? std::strtod(argv[7], nullptr) : 0.0);
   }
   if (mode == "loopback" && argc >= 3) return Loopback(std::strtoll(argv[2], nullptr, 10));
   if (mode == "disk" && argc >= 4) return Disk(argv[2], std::strtoll(argv[3], nullptr, 10));

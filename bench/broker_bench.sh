@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process broker benchmark: starts `sluice broker` on a throwaway dir, then measures with
-# librdkafka (build/bin/broker_bench) produce and consume throughput (and consume by raw Fetch requests,
-# without a client's per-message work) for 100 B and 1 KiB messages on
+# librdkafka (build/bin/broker_bench) produce and consume throughput (and produce/consume by raw
+# Produce/Fetch requests of whole batches, without a client's per-message work) for 100 B and 1 KiB messages on
 # 1 and 8 partitions, produce latency at half of the peak rate, the broker's idle and peak RSS, and
 # beside them the machine's limits: sequential disk write (+fdatasync) and a loopback TCP copy.
 #   bench/broker_bench.sh [MESSAGES]     (default 1000000 for 100 B, a tenth of that for 1 KiB)
@@ -48,6 +48,11 @@ for parts in 1 8; do
     half=$((peak / 2))
     echo "latency at half of peak ($half msg/s):"
     "$bin/broker_bench" produce "$b" "$t-lat" "$size" $((half * 3 < n ? half * 3 : n)) "$half" | sed 's/^/  /'
+    raw=$("$bin/broker_bench" rawproduce "$b" "$t-raw" "$parts" "$size" "$n")
+    echo "$raw"
+    rpeak=$(echo "$raw" | sed -n 's/.*msgps=\([0-9]*\).*/\1/p')
+    echo "raw produce latency at half of its peak ($((rpeak / 2)) msg/s):"
+    "$bin/broker_bench" rawproduce "$b" "$t-rawlat" "$parts" "$size" $((rpeak / 2 * 2 < n ? rpeak / 2 * 2 : n)) $((rpeak / 2)) | sed 's/^/  /'
   done
 done
 echo "broker peak RSS: $(rss VmHWM), now: $(rss VmRSS)"

@@ -33,6 +33,9 @@ Status ConnError(MYSQL* m, std::string_view what) {
   return Classify(mysql_errno(m), std::string(what) + ": " + mysql_error(m));
 }
 Status StmtError(MYSQL_STMT* s, std::string_view what) {
+  // Connector/C leaves the statement's error code unset when the server goes away in the middle of a
+  // result: a failure without a code is a lost connection (retriable), not a bad statement.
+  if (mysql_stmt_errno(s) == 0) return Status::Unavailable(std::string(what) + ": the connection was lost");
   return Classify(mysql_stmt_errno(s), std::string(what) + ": " + mysql_stmt_error(s));
 }
 

@@ -48,8 +48,7 @@ bool JdbcEnv::SetUp() {
   pg_port_ = FreeTcpPort();
   my_port_ = FreeTcpPort();
   if (!StartPostgres()) return false;
-  if (Run(scripts_ + "/mariadb start " + dir_ + "/mariadb " + std::to_string(my_port_) + " >&2") != 0)
-    return false;
+  if (!StartMariadb()) return false;
   // The seed's databases and user.
   if (!Psql("postgres", "CREATE DATABASE ec; CREATE USER connectuser WITH PASSWORD 'connectpass';"))
     return false;
@@ -75,6 +74,10 @@ bool JdbcEnv::StartPostgres() {
   return Run(scripts_ + "/postgres start " + dir_ + "/pg " + std::to_string(pg_port_) + " >&2") == 0;
 }
 bool JdbcEnv::StopPostgres() { return Run(scripts_ + "/postgres stop " + dir_ + "/pg >&2") == 0; }
+bool JdbcEnv::StartMariadb() {
+  return Run(scripts_ + "/mariadb start " + dir_ + "/mariadb " + std::to_string(my_port_) + " >&2") == 0;
+}
+bool JdbcEnv::StopMariadb() { return Run(scripts_ + "/mariadb stop " + dir_ + "/mariadb >&2") == 0; }
 
 bool JdbcEnv::Psql(const std::string& db, const std::string& sql, std::string* out) {
   const std::string file = dir_ + "/query.sql";

@@ -24,6 +24,8 @@ class JdbcEnv {
   bool Mariadb(const std::string& sql, std::string* out = nullptr);
   bool StopPostgres();
   bool StartPostgres();
+  bool StopMariadb();
+  bool StartMariadb();
 
   int pg_port() const { return pg_port_; }
   int my_port() const { return my_port_; }

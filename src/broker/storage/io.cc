@@ -82,6 +82,12 @@ Status File::Truncate(uint64_t size) const {
   return Status::OK();
 }
 
+Result<File> File::Dup() const {
+  const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return Status::FromErrno("dup " + path_, errno);
+  return File(fd, path_);
+}
+
 Status File::DataSync() const {
   if (::fdatasync(fd_) != 0) return Status::FromErrno("fdatasync " + path_, errno);
   return Status::OK();

@@ -43,6 +43,9 @@ class File {
   // Modification time in ms since the epoch.
   Result<int64_t> MtimeMs() const;
   Status Close();
+  // A second descriptor for the same open file (dup(2)): it stays readable after the original is closed
+  // or the file is unlinked.
+  Result<File> Dup() const;
 
  private:
   File(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}

@@ -9,6 +9,7 @@
 // Thread-safety: none. A Log is used only from the broker's event-loop thread (LogManager owns it).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -55,6 +56,47 @@ struct CompactionStats {
   int64_t records_removed = 0;
   int64_t bytes_before = 0;
   int64_t bytes_after = 0;
+};
+
+// A compaction in three steps, so that the work can leave the event-loop thread: Log::PrepareCompaction
+// (loop thread) snapshots the segments (duplicated descriptors, sizes); Run() (any thread) finds the
+// latest offset of every key and writes the cleaned segments as .cleaned files, fsynced, touching no Log
+// state; Log::CommitCompaction (loop thread) renames them in, skipping segments that retention or
+// DeleteRecords removed meanwhile. Records appended after the snapshot are not seen: the cleaner keeps
+// slightly more, never less.
+class CompactionJob {
+ public:
+  struct Segment {
+    int64_t base_offset = 0;
+    File log;  // a dup of the segment's .log
+    uint64_t size = 0;
+    int64_t retention_time_ms = 0;
+    bool cleanable = false;  // rewritten if records go away (not the active one, past min.compaction.lag.ms)
+  };
+  struct Rewritten {
+    int64_t base_offset = 0;
+    uint64_t size_before = 0;
+    uint64_t size_after = 0;
+    int64_t records_removed = 0;
+  };
+
+  // Runs the compaction. Stops early with Aborted when `cancel` becomes true. Thread-safe with
+  // respect to the Log and the event loop.
+  Status Run(const std::atomic<bool>* cancel = nullptr);
+  // Deletes the .cleaned files written (an abandoned job).
+  void Discard();
+
+  const std::string& dir() const { return dir_; }
+  const std::vector<Rewritten>& rewritten() const { return rewritten_; }
+
+ private:
+  friend class Log;
+  std::string dir_;
+  LogConfig config_;
+  int64_t now_ms_ = 0;
+  uint64_t dirty_bytes_ = 0;  // the log's dirty bytes at the snapshot
+  std::vector<Segment> segments_;
+  std::vector<Rewritten> rewritten_;
 };
 
 class Log {
@@ -120,8 +162,14 @@ class Log {
   // Deletes the oldest segments by retention.ms and retention.bytes (when cleanup.policy has delete).
   // The active segment is rolled first when it is itself past retention.ms, so idle partitions expire.
   Status EnforceRetention(int64_t now_ms);
-  // Log compaction (cleanup.policy has compact); see log_cleaner.cc. Runs on the calling thread.
+  // Log compaction (cleanup.policy has compact); see log_cleaner.cc. Prepare, Run and Commit on the
+  // calling thread.
   Status Compact(int64_t now_ms, CompactionStats* stats = nullptr);
+  // The snapshot for a compaction; nullptr when there is nothing to do (not compacted, closed, no
+  // segment besides the active one).
+  Result<std::unique_ptr<CompactionJob>> PrepareCompaction(int64_t now_ms);
+  // Swaps in the segments `job` rewrote (REQUIRES: job was prepared by this Log and ran successfully).
+  Status CommitCompaction(CompactionJob& job, CompactionStats* stats = nullptr);
 
   // fdatasync of everything appended so far.
   Status Flush();

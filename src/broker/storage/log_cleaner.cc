@@ -14,7 +14,9 @@
 // fsynced; renaming the .log over the old one is the commit point. Log::Open deletes .cleaned files
 // while a .log.cleaned exists (not committed) and otherwise renames the remaining index files.
 //
-// Thread-safety: runs on the calling (event-loop) thread like every Log method.
+// Thread-safety: PrepareCompaction and CommitCompaction run on the Log's (event-loop) thread;
+// CompactionJob::Run touches only its snapshot and its own files, so LogManager runs it on its cleaner
+// thread (see log_manager.h).
 #include <string>
 #include <unordered_map>
 
@@ -101,20 +103,42 @@ bool Compactable(const RecordBatchHeader& h) { return !h.is_control() && !h.is_t
 
 }  // namespace
 
-Status Log::Compact(int64_t now_ms, CompactionStats* stats) {
-  CompactionStats local;
-  if (stats == nullptr) stats = &local;
-  *stats = {};
-  if (!config_.cleanup_compact || closed_) return Status::OK();
+Result<std::unique_ptr<CompactionJob>> Log::PrepareCompaction(int64_t now_ms) {
+  if (!config_.cleanup_compact || closed_ || segments_.size() < 2) return std::unique_ptr<CompactionJob>();
+  auto job = std::unique_ptr<CompactionJob>(new CompactionJob());
+  job->dir_ = dir_;
+  job->config_ = config_;
+  job->now_ms_ = now_ms;
+  job->dirty_bytes_ = dirty_bytes_;
+  // Cleanable: the non-active segments, oldest first, up to the first within min.compaction.lag.ms.
+  bool lagging = false;
+  for (const auto& [base, seg] : segments_) {
+    CompactionJob::Segment s;
+    s.base_offset = base;
+    ASSIGN_OR_RETURN(s.log, seg->log_file().Dup());
+    s.size = seg->size();
+    s.retention_time_ms = seg->retention_time_ms();
+    if (config_.min_compaction_lag_ms > 0 &&
+        !OlderThan(seg->retention_time_ms(), now_ms, config_.min_compaction_lag_ms)) {
+      lagging = true;
+    }
+    s.cleanable = seg.get() != active() && !lagging;
+    job->segments_.push_back(std::move(s));
+  }
+  return job;
+}
 
-  // 1. The latest offset of every key, over the whole log.
+Status CompactionJob::Run(const std::atomic<bool>* cancel) {
+  auto cancelled = [cancel] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
+  // 1. The latest offset of every key, over the whole snapshot.
   std::unordered_map<std::string, int64_t> latest;
   std::vector<uint8_t> scratch;
-  for (const auto& [base, seg] : segments_) {
-    BatchScanner scanner(seg->log_file(), 0, seg->size(), kScanChunk);
+  for (const Segment& seg : segments_) {
+    BatchScanner scanner(seg.log, 0, seg.size, kScanChunk);
     RecordBatchHeader h;
     uint64_t pos;
     while (true) {
+      if (cancelled()) return Status::Aborted(dir_ + ": compaction cancelled");
       ASSIGN_OR_RETURN(BatchScanner::Outcome outcome, scanner.Next(&h, &pos));
       if (outcome == BatchScanner::Outcome::kEnd) break;
       if (outcome != BatchScanner::Outcome::kBatch)
@@ -131,43 +155,52 @@ Status Log::Compact(int64_t now_ms, CompactionStats* stats) {
     }
   }
 
-  // 2. Rewrite the cleanable segments.
-  std::vector<int64_t> cleanable;
-  for (const auto& [base, seg] : segments_) {
-    if (seg.get() == active()) break;
-    if (config_.min_compaction_lag_ms > 0 &&
-        !OlderThan(seg->retention_time_ms(), now_ms, config_.min_compaction_lag_ms)) {
-      break;
-    }
-    cleanable.push_back(base);
-  }
+  // 2. Rewrite the cleanable segments that lose records, as fsynced .cleaned files.
   std::vector<uint8_t> encoded, body;
-  for (int64_t base : cleanable) {
-    LogSegment* seg = segments_.at(base).get();
-    const bool drop_tombstones = OlderThan(seg->retention_time_ms(), now_ms, config_.delete_retention_ms);
+  for (const Segment& seg : segments_) {
+    if (!seg.cleanable) continue;
+    const bool drop_tombstones = OlderThan(seg.retention_time_ms, now_ms_, config_.delete_retention_ms);
     ASSIGN_OR_RETURN(std::unique_ptr<LogSegment> out,
-                     LogSegment::Create(dir_, base, config_.index_interval_bytes, kCleanedSuffix));
+                     LogSegment::Create(dir_, seg.base_offset, config_.index_interval_bytes, kCleanedSuffix));
     int64_t removed = 0;
-    BatchScanner scanner(seg->log_file(), 0, seg->size(), kScanChunk);
+    BatchScanner scanner(seg.log, 0, seg.size, kScanChunk);
     RecordBatchHeader h;
     uint64_t pos;
-    while (true) {
-      ASSIGN_OR_RETURN(BatchScanner::Outcome outcome, scanner.Next(&h, &pos));
-      if (outcome == BatchScanner::Outcome::kEnd) break;
-      if (outcome != BatchScanner::Outcome::kBatch)
-        return Status::Corruption(dir_ + ": bad batch while compacting");
-      ASSIGN_OR_RETURN(std::span<const uint8_t> bytes, scanner.BatchBytes());
+    Status st;
+    while (st.ok()) {
+      if (cancelled()) {
+        st = Status::Aborted(dir_ + ": compaction cancelled");
+        break;
+      }
+      auto outcome = scanner.Next(&h, &pos);
+      if (!outcome.ok()) {
+        st = outcome.status();
+        break;
+      }
+      if (*outcome == BatchScanner::Outcome::kEnd) break;
+      if (*outcome != BatchScanner::Outcome::kBatch) {
+        st = Status::Corruption(dir_ + ": bad batch while compacting");
+        break;
+      }
+      auto bytes = scanner.BatchBytes();
+      if (!bytes.ok()) {
+        st = bytes.status();
+        break;
+      }
       if (!Compactable(h)) {
-        RETURN_IF_ERROR(out->Append(bytes, h, now_ms));
+        st = out->Append(*bytes, h, now_ms_);
         continue;
       }
-      ASSIGN_OR_RETURN(kafka::RecordReader reader,
-                       kafka::RecordReader::Open(RecordBatchView{h, bytes}, &scratch));
+      auto reader = kafka::RecordReader::Open(RecordBatchView{h, *bytes}, &scratch);
+      if (!reader.ok()) {
+        st = reader.status();
+        break;
+      }
       encoded.clear();
       kafka::Writer w(&encoded);
       int32_t kept = 0, total = 0;
       Record r;
-      while (reader.Next(&r)) {
+      while (reader->Next(&r)) {
         ++total;
         bool keep = true;
         if (r.key) {
@@ -178,45 +211,100 @@ Status Log::Compact(int64_t now_ms, CompactionStats* stats) {
         ++kept;
         EncodeRecord(r, &body, w);
       }
-      RETURN_IF_ERROR(reader.status());
+      st = reader->status();
+      if (!st.ok()) break;
       removed += total - kept;
       if (kept == total) {
-        RETURN_IF_ERROR(out->Append(bytes, h, now_ms));
+        st = out->Append(*bytes, h, now_ms_);
       } else if (kept > 0) {
-        ASSIGN_OR_RETURN(std::vector<uint8_t> batch, BuildRetainedBatch(h, kept, encoded));
+        auto batch = BuildRetainedBatch(h, kept, encoded);
+        if (!batch.ok()) {
+          st = batch.status();
+          break;
+        }
         RecordBatchHeader nh;
-        RETURN_IF_ERROR(kafka::ParseRecordBatchHeader(batch, &nh));
-        RETURN_IF_ERROR(out->Append(batch, nh, now_ms));
+        st = kafka::ParseRecordBatchHeader(*batch, &nh);
+        if (st.ok()) st = out->Append(*batch, nh, now_ms_);
       }
     }
-    if (removed == 0) {
-      RETURN_IF_ERROR(out->Delete());
+    if (!st.ok() || removed == 0) {
+      (void)out->Delete();
+      if (!st.ok()) {
+        Discard();
+        return st;
+      }
       continue;
     }
-    // Commit: fsync the new files, rename the .log (the commit point), then the indexes.
-    RETURN_IF_ERROR(out->OnRoll());
-    uint64_t new_size = out->size();
-    RETURN_IF_ERROR(out->Close());
-    out.reset();
-    stats->segments_rewritten++;
-    stats->records_removed += removed;
-    stats->bytes_before += static_cast<int64_t>(seg->size());
-    stats->bytes_after += static_cast<int64_t>(new_size);
-    RETURN_IF_ERROR(seg->Close());
-    std::string cleaned(kCleanedSuffix);
-    RETURN_IF_ERROR(RenameFile(SegmentFileName(dir_, base, std::string(kLogSuffix) + cleaned),
-                               SegmentFileName(dir_, base, kLogSuffix)));
+    // The new files are complete and durable; committing renames them in.
+    Status done = out->OnRoll();
+    const uint64_t new_size = out->size();
+    if (done.ok()) done = out->Close();
+    if (!done.ok()) {
+      (void)out->Delete();
+      Discard();
+      return done;
+    }
+    rewritten_.push_back({seg.base_offset, seg.size, new_size, removed});
+  }
+  return Status::OK();
+}
+
+void CompactionJob::Discard() {
+  const std::string cleaned(kCleanedSuffix);
+  for (const Rewritten& r : rewritten_) {
+    // Indexes before the .log (see LogSegment::Delete).
+    for (std::string_view suffix : {kIndexSuffix, kTimeIndexSuffix, kLogSuffix}) {
+      (void)RemoveFile(SegmentFileName(dir_, r.base_offset, std::string(suffix) + cleaned));
+    }
+  }
+  rewritten_.clear();
+}
+
+Status Log::CommitCompaction(CompactionJob& job, CompactionStats* stats) {
+  CompactionStats local;
+  if (stats == nullptr) stats = &local;
+  *stats = {};
+  const std::string cleaned(kCleanedSuffix);
+  for (const CompactionJob::Rewritten& r : job.rewritten_) {
+    auto it = segments_.find(r.base_offset);
+    // Gone (retention, DeleteRecords) or not what was read: drop the cleaned copy.
+    if (closed_ || it == segments_.end() || it->second.get() == active() ||
+        it->second->size() != r.size_before) {
+      for (std::string_view suffix : {kIndexSuffix, kTimeIndexSuffix, kLogSuffix}) {
+        (void)RemoveFile(SegmentFileName(dir_, r.base_offset, std::string(suffix) + cleaned));
+      }
+      continue;
+    }
+    // Commit: rename the .log (the commit point), then the indexes, and reopen the segment.
+    RETURN_IF_ERROR(it->second->Close());
+    RETURN_IF_ERROR(RenameFile(SegmentFileName(dir_, r.base_offset, std::string(kLogSuffix) + cleaned),
+                               SegmentFileName(dir_, r.base_offset, kLogSuffix)));
     RETURN_IF_ERROR(SyncDir(dir_));
     for (std::string_view suffix : {kIndexSuffix, kTimeIndexSuffix}) {
-      RETURN_IF_ERROR(RenameFile(SegmentFileName(dir_, base, std::string(suffix) + cleaned),
-                                 SegmentFileName(dir_, base, suffix)));
+      RETURN_IF_ERROR(RenameFile(SegmentFileName(dir_, r.base_offset, std::string(suffix) + cleaned),
+                                 SegmentFileName(dir_, r.base_offset, suffix)));
     }
     RETURN_IF_ERROR(SyncDir(dir_));
-    ASSIGN_OR_RETURN(segments_.at(base), LogSegment::Open(dir_, base, config_.index_interval_bytes, false));
-    LOG_DEBUG("{}: compacted segment {}: {} records removed", dir_, base, removed);
+    ASSIGN_OR_RETURN(it->second, LogSegment::Open(dir_, r.base_offset, config_.index_interval_bytes, false));
+    stats->segments_rewritten++;
+    stats->records_removed += r.records_removed;
+    stats->bytes_before += static_cast<int64_t>(r.size_before);
+    stats->bytes_after += static_cast<int64_t>(r.size_after);
+    LOG_DEBUG("{}: compacted segment {}: {} records removed", dir_, r.base_offset, r.records_removed);
   }
-  dirty_bytes_ = 0;
+  job.rewritten_.clear();
+  dirty_bytes_ = dirty_bytes_ > job.dirty_bytes_ ? dirty_bytes_ - job.dirty_bytes_ : 0;
   return Status::OK();
+}
+
+Status Log::Compact(int64_t now_ms, CompactionStats* stats) {
+  CompactionStats local;
+  if (stats == nullptr) stats = &local;
+  *stats = {};
+  ASSIGN_OR_RETURN(std::unique_ptr<CompactionJob> job, PrepareCompaction(now_ms));
+  if (!job) return Status::OK();
+  RETURN_IF_ERROR(job->Run());
+  return CommitCompaction(*job, stats);
 }
 
 }  // namespace sluice::broker::storage

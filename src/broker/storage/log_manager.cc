@@ -164,9 +164,12 @@ Result<Log*> LogManager::CreatePartition(const std::string& topic, int32_t parti
   return raw;
 }
 
+LogManager::~LogManager() { cleaner_.CancelAndWait(nullptr); }
+
 Status LogManager::DeletePartition(const std::string& topic, int32_t partition) {
   auto it = logs_.find(TopicPartition{topic, partition});
   if (it == logs_.end()) return Status::NotFound("partition " + topic + "-" + std::to_string(partition));
+  cleaner_.CancelAndWait(it->second.log.get());  // its job must not write into the doomed directory
   std::string dir = it->second.log->dir();
   auto now_ns = std::chrono::steady_clock::now().time_since_epoch().count();
   std::string doomed = dir + "." + std::to_string(now_ns) + "." + std::to_string(++delete_counter_) +
@@ -210,15 +213,45 @@ Status LogManager::Tick(int64_t now_ms) {
     last_retention_check_ms_ = now_ms;
     for (auto& [tp, entry] : logs_) note(tp, entry.log->EnforceRetention(now_ms));
   }
-  if (options_.cleaner_enable &&
+  if (auto finished = cleaner_.TakeFinished()) {
+    for (auto& [tp, entry] : logs_) {
+      if (entry.log.get() != finished->log) continue;
+      if (finished->status.ok()) {
+        CompactionStats stats;
+        note(tp, entry.log->CommitCompaction(*finished->job, &stats));
+        ++compactions_committed_;
+      } else {
+        note(tp, finished->status);
+      }
+      break;
+    }
+    finished->job->Discard();  // whatever was not committed
+  }
+  if (options_.cleaner_enable && !cleaner_.busy() &&
       (last_clean_ms_ < 0 || now_ms - last_clean_ms_ >= options_.cleaner_backoff_ms)) {
     last_clean_ms_ = now_ms;
+    // The dirtiest compacted log first, as Kafka's cleaner picks.
+    Log* dirtiest = nullptr;
+    double best = 0;
+    const TopicPartition* best_tp = nullptr;
     for (auto& [tp, entry] : logs_) {
       Log& log = *entry.log;
       if (!log.config().cleanup_compact || log.segment_count() < 2 || log.size_bytes() == 0) continue;
       double ratio =
           static_cast<double>(log.compaction_dirty_bytes()) / static_cast<double>(log.size_bytes());
-      if (ratio >= options_.min_cleanable_dirty_ratio) note(tp, log.Compact(now_ms));
+      if (ratio >= options_.min_cleanable_dirty_ratio && ratio > best) {
+        best = ratio;
+        dirtiest = &log;
+        best_tp = &tp;
+      }
+    }
+    if (dirtiest != nullptr) {
+      auto job = dirtiest->PrepareCompaction(now_ms);
+      if (!job.ok()) {
+        note(*best_tp, job.status());
+      } else if (*job) {
+        cleaner_.Submit(dirtiest, std::move(*job));
+      }
     }
   }
   return first;
@@ -227,6 +260,7 @@ Status LogManager::Tick(int64_t now_ms) {
 Status LogManager::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
+  cleaner_.CancelAndWait(nullptr);
   Status first;
   for (auto& [tp, entry] : logs_) {
     Status st = entry.log->Close();

@@ -9,7 +9,8 @@
 //                                   whose value differs from the broker defaults, Kafka key names,
 //                                   Java .properties syntax. Effective config = defaults + overrides.
 //
-// Thread-safety: none. Used only from the broker's event-loop thread, like the Logs it hands out.
+// Thread-safety: none. Used only from the broker's event-loop thread, like the Logs it hands out; the
+// compactions it starts run on its own cleaner thread (BackgroundCleaner), on snapshots.
 #pragma once
 
 #include <compare>
@@ -24,6 +25,7 @@
 
 #include "base/properties.h"
 #include "base/status.h"
+#include "broker/storage/background_cleaner.h"
 #include "broker/storage/log.h"
 #include "broker/storage/log_config.h"
 
@@ -60,7 +62,7 @@ class LogManager {
   // clean-shutdown marker is absent) and deletes the marker.
   static Result<std::unique_ptr<LogManager>> Open(LogManagerOptions options);
   // Without Close() no marker is written: the next start recovers.
-  ~LogManager() = default;
+  ~LogManager();
   LogManager(const LogManager&) = delete;
   LogManager& operator=(const LogManager&) = delete;
 
@@ -84,10 +86,13 @@ class LogManager {
   bool clean_start() const { return clean_start_; }
 
   // Periodic work, called by the broker (e.g. every second): flush.ms flushes; every
-  // retention_check_interval_ms, retention; every cleaner_backoff_ms, compaction of the compacted logs
-  // whose dirty ratio reached min_cleanable_dirty_ratio. Runs on the calling thread (compaction can
-  // take a while on big logs). Keeps going after a failing log and returns the first error.
+  // retention_check_interval_ms, retention; compaction: a finished background job is committed, and
+  // every cleaner_backoff_ms the compacted log with the highest dirty ratio at or above
+  // min_cleanable_dirty_ratio gets a new job (one at a time, run on the cleaner thread). Keeps going
+  // after a failing log and returns the first error.
   Status Tick(int64_t now_ms);
+  // Compactions committed so far (tests, metrics).
+  int64_t compactions_committed() const { return compactions_committed_; }
   // Closes every log and, if all closed cleanly, writes the clean-shutdown marker in each log dir.
   Status Close();
 
@@ -109,6 +114,9 @@ class LogManager {
   int64_t last_retention_check_ms_ = -1;
   int64_t last_clean_ms_ = -1;
   uint64_t delete_counter_ = 0;
+  int64_t compactions_committed_ = 0;
+  // Last: destroyed (joined) first, while the logs it may be reading still exist.
+  BackgroundCleaner cleaner_;
 };
 
 }  // namespace sluice::broker::storage

@@ -389,11 +389,13 @@ Status LogSegment::Close() {
 }
 
 Status LogSegment::Delete() {
+  // Indexes first: a leftover <base>.index.cleaned without its .log.cleaned would be taken for a
+  // committed compaction by Log::Open.
+  RETURN_IF_ERROR(index_.file().Remove());
+  RETURN_IF_ERROR(time_index_.file().Remove());
   std::string log_path = log_.path();
   RETURN_IF_ERROR(log_.Close());
-  RETURN_IF_ERROR(RemoveFile(log_path));
-  RETURN_IF_ERROR(index_.file().Remove());
-  return time_index_.file().Remove();
+  return RemoveFile(log_path);
 }
 
 }  // namespace sluice::broker::storage

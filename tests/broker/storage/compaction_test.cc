@@ -2,7 +2,9 @@
 // tombstones dropped, active segment and min.compaction.lag.ms respected, result survives reopening.
 #include <map>
 #include <random>
+#include <thread>
 
+#include "broker/storage/io.h"
 #include "broker/storage/log.h"
 #include "test_util.h"
 
@@ -149,6 +151,57 @@ TEST(CompactionTest, RespectsMinCompactionLagAndPolicy) {
   EXPECT_LT(got.size(), model.appended.size());
   // Records of the newest segments are untouched.
   EXPECT_EQ(got.back().offset, model.appended.back().offset);
+}
+
+// The background shape: prepare (snapshot), run on another thread while appends roll new segments,
+// commit. Records appended after the snapshot are all kept; below the snapshot's active segment the
+// snapshot's latest-per-key survive.
+TEST(CompactionTest, AppendsDuringABackgroundJobAreKept) {
+  TempDir tmp;
+  auto log = Log::Create(tmp.Sub("bg-0"), CompactConfig());
+  ASSERT_OK(log);
+  Model before;
+  Fill(**log, before, 1000);
+  const int64_t active_base = (*log)->segment_base_offsets().back();
+  auto job = (*log)->PrepareCompaction(10000);
+  ASSERT_OK(job);
+  ASSERT_TRUE(*job != nullptr);
+  Model after;
+  Fill(**log, after, 2000);  // rolls more segments while the job has not run yet
+  Status run;
+  std::thread worker([&] { run = (*job)->Run(); });
+  worker.join();
+  ASSERT_OK(run);
+  CompactionStats stats;
+  ASSERT_OK((*log)->CommitCompaction(**job, &stats));
+  EXPECT_GT(stats.records_removed, 0);
+  std::vector<DecodedRecord> want = before.Expected(active_base, false);
+  want.insert(want.end(), after.appended.begin(), after.appended.end());
+  ExpectSame(ReadAll(**log), want);
+}
+
+// Segments that DeleteRecords removes while a job runs are not brought back, and no .cleaned file
+// is left behind.
+TEST(CompactionTest, SegmentsDeletedMeanwhileAreSkipped) {
+  TempDir tmp;
+  auto log = Log::Create(tmp.Sub("skip-0"), CompactConfig());
+  ASSERT_OK(log);
+  Model model;
+  Fill(**log, model, 1000);
+  const std::vector<int64_t> bases = (*log)->segment_base_offsets();
+  ASSERT_GT(bases.size(), 3u);
+  auto job = (*log)->PrepareCompaction(10000);
+  ASSERT_OK(job);
+  ASSERT_OK((*job)->Run());
+  ASSERT_OK((*log)->DeleteRecordsBefore(bases[2]));  // the two oldest segments go
+  ASSERT_OK((*log)->CommitCompaction(**job));
+  EXPECT_EQ((*log)->segment_base_offsets().front(), bases[2]);
+  std::vector<DecodedRecord> got = ReadAll(**log);
+  ASSERT_FALSE(got.empty());
+  EXPECT_GE(got.front().offset, bases[2]);
+  auto names = ListDir(tmp.Sub("skip-0"));
+  ASSERT_OK(names);
+  for (const std::string& n : *names) EXPECT_EQ(n.find(".cleaned"), std::string::npos) << n;
 }
 
 }  // namespace

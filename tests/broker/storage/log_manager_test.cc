@@ -1,7 +1,9 @@
 // LogManager: partitions across log dirs, clean-shutdown marker, recovery, topic config persistence,
 // deletion, Tick; LogConfig parsing.
-#include "broker/storage/log_manager.h"
+#include <chrono>
+#include <thread>
 
+#include "broker/storage/log_manager.h"
 #include "test_util.h"
 
 namespace sluice::broker::storage {
@@ -179,12 +181,45 @@ TEST(LogManagerTest, TickCompactsDirtyCompactedLogs) {
     std::vector<uint8_t> b = MakeBatch({{"same-key", Str("v", i), 1000}});
     ASSERT_OK((*log)->Append(b, 1000));
   }
-  ASSERT_OK((*m)->Tick(2000));
+  // The job runs on the cleaner thread; a later tick commits it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int64_t t = 2000; (*m)->compactions_committed() == 0 && std::chrono::steady_clock::now() < deadline;
+       t += 10) {
+    ASSERT_OK((*m)->Tick(t));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ((*m)->compactions_committed(), 1);
   std::vector<DecodedRecord> all = ReadAll(**log);
   ASSERT_FALSE(all.empty());
   EXPECT_LT(all.size(), 10u);  // only the active segment's records remain
   EXPECT_EQ(*all.back().value, "v39");
   EXPECT_EQ(all.back().offset, 39);
+}
+
+// Deleting a partition (and closing the manager) while its compaction job is out is safe: the job is
+// cancelled and waited for, and nothing is written into the deleted directory.
+TEST(LogManagerTest, DeletingAPartitionCancelsItsCompaction) {
+  TempDir tmp;
+  LogManagerOptions o = Options(tmp);
+  auto m = LogManager::Open(o);
+  ASSERT_OK(m);
+  LogConfig c = (*m)->default_config();
+  c.cleanup_compact = true;
+  c.segment_bytes = 300;
+  for (int round = 0; round < 20; ++round) {
+    auto log = (*m)->CreatePartition("doomed", 0, c);
+    ASSERT_OK(log);
+    const std::string dir = (*log)->dir();
+    for (int i = 0; i < 200; ++i) {
+      std::vector<uint8_t> b = MakeBatch({{Str("k", i % 3), Str("v", i), 1000}});
+      ASSERT_OK((*log)->Append(b, 1000));
+    }
+    ASSERT_OK((*m)->Tick(2000 + round * 100000));  // submits a job
+    ASSERT_OK((*m)->DeletePartition("doomed", 0));
+    EXPECT_FALSE(PathExists(dir));
+  }
+  ASSERT_OK((*m)->Tick(100000000));
+  ASSERT_OK((*m)->Close());
 }
 
 TEST(LogConfigTest, ParsesAndPrintsKafkaNames) {

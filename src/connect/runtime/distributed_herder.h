@@ -14,6 +14,7 @@
 // Thread-safety: every Herder method may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -65,6 +66,10 @@ class DistributedHerder : public HerderBase {
   std::string ConnectorClassOf(const std::string& name) override;
 
  private:
+  // Bound on reading a Kafka-based store to its end, and on a request waiting for the herder thread.
+  static constexpr int kStoreTimeoutMs = 30000;
+  static constexpr std::chrono::seconds kRequestTimeout{90};
+
   class Context;
 
   void Run();

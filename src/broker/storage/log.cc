@@ -2,6 +2,7 @@
 #include "broker/storage/log.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "base/logging.h"
 #include "kafka/protocol/crc32c.h"
@@ -149,12 +150,18 @@ std::vector<int64_t> Log::segment_base_offsets() const {
 }
 
 Status Log::Roll(int64_t now_ms) {
+  const auto start = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(active()->OnRoll());
   ASSIGN_OR_RETURN(std::unique_ptr<LogSegment> seg,
                    LogSegment::Create(dir_, next_offset_, config_.index_interval_bytes));
   segments_.emplace(next_offset_, std::move(seg));
   (void)now_ms;
-  return SyncDir(dir_);
+  RETURN_IF_ERROR(SyncDir(dir_));
+  // As Kafka: "Rolled new log segment at offset N in M ms."
+  LOG_INFO("{}: rolled new log segment at offset {} in {} ms", dir_, next_offset_,
+           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+               .count());
+  return Status::OK();
 }
 
 Result<AppendResult> Log::Append(std::span<uint8_t> batch, int64_t now_ms) {

@@ -156,6 +156,9 @@ class LogSegment {
   int64_t first_batch_time_ms_ = -1;
   int64_t last_modified_ms_ = 0;
   bool log_dirty_ = false;  // written since the last fdatasync
+  // Appends start the kernel's writeback of each kWritebackChunk bytes (see Append).
+  static constexpr uint64_t kWritebackChunk = 8 << 20;
+  uint64_t writeback_start_ = 0;
   bool failed_ = false;
 };
 

@@ -14,12 +14,6 @@ using namespace kafka::messages;  // NOLINT(google-build-using-namespace): the m
 
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -75,7 +69,7 @@ void GroupCoordinator::OffsetCommit(const RequestContext& ctx, const OffsetCommi
   };
   std::vector<Entry> entries;
   std::vector<GroupRecord> records;
-  const int64_t now = NowMs();
+  const int64_t now = WallClockMs();
   for (size_t ti = 0; ti < req.topics.size(); ++ti) {
     const auto& t = req.topics[ti];
     for (size_t pi = 0; pi < t.partitions.size(); ++pi) {

@@ -6,13 +6,11 @@
 
 namespace sluice::broker::group {
 
-namespace {
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-}  // namespace
 
 Group::Group(std::string id) : id_(std::move(id)), state_since_ms_(WallClockMs()) {}
 

@@ -76,6 +76,9 @@ struct Member {
   bool Matches(const std::vector<std::pair<std::string, kafka::SharedBytes>>& protocols) const;
 };
 
+// Wall-clock time in ms since the epoch (commit timestamps, state change times).
+int64_t WallClockMs();
+
 struct CommittedOffset {
   int64_t offset = -1;
   int32_t leader_epoch = -1;

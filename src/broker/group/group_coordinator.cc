@@ -11,15 +11,7 @@ namespace sluice::broker::group {
 
 using kafka::ErrorCode;
 
-namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupConfig config, GroupStore* store)
     : io_(io), config_(config), store_(store) {
@@ -29,7 +21,7 @@ GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupConfig config, Gro
 void GroupCoordinator::ScheduleOffsetExpiry() {
   if (config_.offsets_retention_check_interval_ms <= 0) return;
   Arm(expiry_timer_, config_.offsets_retention_check_interval_ms, [this] {
-    ExpireOffsets(NowMs());
+    ExpireOffsets(WallClockMs());
     ScheduleOffsetExpiry();
   });
 }
@@ -223,7 +215,7 @@ Status GroupCoordinator::LoadGroupMetadata(const std::string& group_id,
     }
     fresh->set_leader_id(rec->leader);
     fresh->set_state(fresh->size() == 0 ? GroupState::kEmpty : GroupState::kStable,
-                     rec->current_state_timestamp > 0 ? rec->current_state_timestamp : NowMs());
+                     rec->current_state_timestamp > 0 ? rec->current_state_timestamp : WallClockMs());
   }
   Group* g = fresh.get();
   groups_[group_id] = std::move(fresh);

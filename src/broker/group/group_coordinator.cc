@@ -11,8 +11,6 @@ namespace sluice::broker::group {
 
 using kafka::ErrorCode;
 
-namespace {}  // namespace
-
 GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupConfig config, GroupStore* store)
     : io_(io), config_(config), store_(store) {
   ScheduleOffsetExpiry();

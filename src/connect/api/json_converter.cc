@@ -3,6 +3,8 @@
 // Decimal text) is json_text.h. See json_converter.h.
 #include "connect/api/json_converter.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <mutex>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "connect/api/base64.h"
+#include "connect/api/json_schema_reader.h"
 #include "connect/api/json_text.h"
 
 namespace sluice::connect {
@@ -197,29 +200,57 @@ Result<Json> ToJson(const JsonConverterConfig& cfg, const Schema* schema, const 
   }
 }
 
+// Where a value sits, for error messages: a chain on the stack, turned into text ("order.items[2]")
+// only when an error or the general writer needs it.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view field;                 // a struct field, or
+  size_t index = std::string_view::npos;  // an array element
+  std::string Text() const {
+    if (parent == nullptr) return std::string(field);
+    std::string base = parent->Text();
+    return index != std::string_view::npos ? Index(base, index) : Child(base, field);
+  }
+};
+
+template <typename T>
+void AppendInteger(T v, std::string& out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
 // Appends the JSON of `v` to `out`, byte-identical to Write(ToJson(...)) but without building a
-// nlohmann tree for the common shapes (structs, arrays, strings, integers, booleans, bytes); other
-// shapes go through ToJson.
-Status WriteDirect(const JsonConverterConfig& cfg, const Schema* schema, const Value& v,
-                   std::string_view path, std::string& out) {
+// nlohmann tree for the common shapes (structs, arrays, strings, integers, booleans, bytes, nulls);
+// other shapes go through ToJson.
+Status WriteDirect(const JsonConverterConfig& cfg, const Schema* schema, const Value& v, const Path& path,
+                   std::string& out) {
   auto generic = [&]() -> Status {
-    ASSIGN_OR_RETURN(Json j, ToJson(cfg, schema, v, path));
+    ASSIGN_OR_RETURN(Json j, ToJson(cfg, schema, v, path.Text()));
     Write(j, out);
     return Status::OK();
   };
-  if (schema == nullptr || v.is_null() || !KindMatches(schema->type(), v.kind())) return generic();
+  if (schema == nullptr) return generic();
+  if (v.is_null()) {
+    if (schema->optional() && (schema->default_value() == nullptr || !cfg.replace_null_with_default)) {
+      out += "null";
+      return Status::OK();
+    }
+    return generic();
+  }
+  if (!KindMatches(schema->type(), v.kind())) return generic();
   switch (schema->type()) {
     case SchemaType::kInt8:
-      out += std::to_string(v.get<int8_t>());
+      AppendInteger(v.get<int8_t>(), out);
       return Status::OK();
     case SchemaType::kInt16:
-      out += std::to_string(v.get<int16_t>());
+      AppendInteger(v.get<int16_t>(), out);
       return Status::OK();
     case SchemaType::kInt32:
-      out += std::to_string(v.get<int32_t>());
+      AppendInteger(v.get<int32_t>(), out);
       return Status::OK();
     case SchemaType::kInt64:
-      out += std::to_string(v.get<int64_t>());
+      AppendInteger(v.get<int64_t>(), out);
       return Status::OK();
     case SchemaType::kBoolean:
       out += v.get<bool>() ? "true" : "false";
@@ -227,8 +258,29 @@ Status WriteDirect(const JsonConverterConfig& cfg, const Schema* schema, const V
     case SchemaType::kString:
       json_text::WriteString(v.get<std::string>(), out);
       return Status::OK();
+    case SchemaType::kFloat32:
+    case SchemaType::kFloat64: {
+      // Java's text as a number; NaN and the infinities as strings (JavaNumber).
+      double d = schema->type() == SchemaType::kFloat32 ? v.get<float>() : v.get<double>();
+      std::string text = schema->type() == SchemaType::kFloat32 ? JavaFloatToString(v.get<float>())
+                                                                : JavaDoubleToString(v.get<double>());
+      if (std::isfinite(d)) {
+        out += text;
+      } else {
+        json_text::WriteString(text, out);
+      }
+      return Status::OK();
+    }
     case SchemaType::kBytes:
-      if (schema->name() == kDecimalLogicalName) return generic();
+      if (schema->name() == kDecimalLogicalName) {
+        Result<int32_t> scale = DecimalScale(*schema);
+        if (!scale.ok() || cfg.decimal_format == DecimalFormat::kNumeric) {
+          Result<std::string> text = scale.ok() ? DecimalToString(v.get<Bytes>(), *scale) : scale.status();
+          if (!text.ok()) return generic();  // ToJson words the error
+          out += *text;
+          return Status::OK();
+        }
+      }
       out += '"';
       out += Base64Encode(v.get<Bytes>());
       out += '"';
@@ -238,7 +290,7 @@ Status WriteDirect(const JsonConverterConfig& cfg, const Schema* schema, const V
       const Array& items = v.get<Array>();
       for (size_t i = 0; i < items.size(); ++i) {
         if (i > 0) out += ',';
-        RETURN_IF_ERROR(WriteDirect(cfg, schema->value_schema().get(), items[i], Index(path, i), out));
+        RETURN_IF_ERROR(WriteDirect(cfg, schema->value_schema().get(), items[i], Path{&path, {}, i}, out));
       }
       out += ']';
       return Status::OK();
@@ -246,7 +298,7 @@ Status WriteDirect(const JsonConverterConfig& cfg, const Schema* schema, const V
     case SchemaType::kStruct: {
       const Struct& st = v.get<Struct>();
       if (st.schema().get() != schema && !(*st.schema() == *schema)) {
-        return Status::InvalidArgument("Mismatching schema." + At(path));
+        return Status::InvalidArgument("Mismatching schema." + At(path.Text()));
       }
       out += '{';
       bool first = true;
@@ -256,12 +308,12 @@ Status WriteDirect(const JsonConverterConfig& cfg, const Schema* schema, const V
         json_text::WriteString(f.name, out);
         out += ':';
         RETURN_IF_ERROR(WriteDirect(cfg, f.schema.get(), st.GetAt(static_cast<size_t>(f.index)),
-                                    Child(path, f.name), out));
+                                    Path{&path, f.name}, out));
       }
       out += '}';
       return Status::OK();
     }
-    default:  // floats (Java number text), maps
+    default:  // maps
       return generic();
   }
 }
@@ -579,7 +631,7 @@ Result<std::string> JsonConverter::FromConnectData(const Schema* schema, const V
   std::string out;
   out.reserve(128);
   if (!config_.schemas_enable) {
-    RETURN_IF_ERROR(WriteDirect(config_, schema, value, "", out));
+    RETURN_IF_ERROR(WriteDirect(config_, schema, value, Path{}, out));
     return out;
   }
   out += "{\"schema\":";
@@ -598,9 +650,17 @@ Result<std::string> JsonConverter::FromConnectData(const Schema* schema, const V
     out += "null";
   }
   out += ",\"payload\":";
-  RETURN_IF_ERROR(WriteDirect(config_, schema, value, "", out));
+  RETURN_IF_ERROR(WriteDirect(config_, schema, value, Path{}, out));
   out += '}';
   return out;
+}
+
+Status JsonConverter::AppendPayload(const Schema* schema, const Value& value, std::string& out) const {
+  const size_t old_size = out.size();
+  Status s = schema == nullptr && value.is_null() ? (out += "null", Status::OK())
+                                                  : WriteDirect(config_, schema, value, Path{}, out);
+  if (!s.ok()) out.resize(old_size);
+  return s;
 }
 
 Result<SchemaAndValue> JsonConverter::ToConnectData(std::string_view json) const {
@@ -624,9 +684,16 @@ Result<SchemaAndValue> JsonConverter::ToConnectData(std::string_view json) const
       }
     }
     if (payload_at > 0) {
-      ASSIGN_OR_RETURN(Json payload, ParseJson(json.substr(payload_at, json.size() - payload_at - 1)));
-      ASSIGN_OR_RETURN(Value v, FromJson(config_, cached, payload, ""));
-      return SchemaAndValue{std::move(cached), std::move(v)};
+      std::string_view text = json.substr(payload_at, json.size() - payload_at - 1);
+      // The common case straight from the text; anything unusual (and every error) takes the tree.
+      if (std::optional<Value> v = json_text::ReadWithSchema(cached, text, config_.replace_null_with_default))
+        return SchemaAndValue{std::move(cached), std::move(*v)};
+      Result<Json> payload = json_text::Parse(text);
+      if (payload.ok()) {
+        ASSIGN_OR_RETURN(Value v, FromJson(config_, cached, *payload, ""));
+        return SchemaAndValue{std::move(cached), std::move(v)};
+      }
+      // Malformed: the whole text is parsed below, so the error counts bytes from its start.
     }
   }
   ASSIGN_OR_RETURN(Json j, ParseJson(json));

@@ -17,37 +17,6 @@ namespace {
 // text (see json_text.h).
 constexpr std::uint64_t kRawNumberSubtype = 0x4e;
 
-// Length of the valid UTF-8 sequence at s[i] (a non-ASCII byte), 0 if invalid.
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  size_t len = 0;
-  uint32_t cp = 0;
-  uint32_t min = 0;
-  if (c >= 0xc2 && c <= 0xdf) {
-    len = 2;
-    cp = c & 0x1fu;
-    min = 0x80;
-  } else if ((c & 0xf0) == 0xe0) {
-    len = 3;
-    cp = c & 0x0fu;
-    min = 0x800;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    cp = c & 0x07u;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3fu);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return len;
-}
-
 // Builds the tree like nlohmann's DOM parser, but keeps the text of non-integer numbers (RawNumber) and
 // bounds the nesting depth (conversions recurse on it).
 class DomBuilder final : public nlohmann::json_sax<Json> {
@@ -115,6 +84,36 @@ class DomBuilder final : public nlohmann::json_sax<Json> {
 
 }  // namespace
 
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  size_t len = 0;
+  uint32_t cp = 0;
+  uint32_t min = 0;
+  if (c >= 0xc2 && c <= 0xdf) {
+    len = 2;
+    cp = c & 0x1fu;
+    min = 0x80;
+  } else if ((c & 0xf0) == 0xe0) {
+    len = 3;
+    cp = c & 0x0fu;
+    min = 0x800;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4;
+    cp = c & 0x07u;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3fu);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return len;
+}
+
 Json RawNumber(std::string_view text) {
   return Json::binary(Json::binary_t::container_type(text.begin(), text.end()), kRawNumberSubtype);
 }
@@ -176,7 +175,7 @@ void WriteString(std::string_view s, std::string& out) {
     }
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      size_t len = Utf8Length(s, i);
+      size_t len = Utf8SequenceLength(s, i);
       out.append(len == 0 ? std::string_view("\xef\xbf\xbd") : s.substr(i, len));
       i += len == 0 ? 1 : len;
       continue;

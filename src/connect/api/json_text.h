@@ -50,6 +50,10 @@ T NumberAs(const Json& j);
 Json JavaNumber(double v);
 Json JavaNumber(float v);
 
+// Length of the well-formed UTF-8 sequence at s[i] (a non-ASCII byte; no overlongs, no surrogates, at
+// most U+10FFFF: what nlohmann's lexer accepts), 0 if there is none.
+size_t Utf8SequenceLength(std::string_view s, size_t i);
+
 // A JSON string as Jackson escapes it: \" \\ \b \t \n \f \r, other controls as \u00XX (upper-case hex),
 // everything else raw UTF-8. Invalid UTF-8 (impossible in Java) becomes U+FFFD.
 void WriteString(std::string_view s, std::string& out);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "base/logging.h"
 #include "connect/runtime/offsets_api.h"
@@ -10,7 +11,9 @@
 namespace sluice::connect {
 namespace {
 
-constexpr int kMaxPollRecords = 500;
+constexpr size_t kMaxPollRecords = 500;
+// The last records of a full queue, taken at once before the fetcher is restarted.
+constexpr size_t kMaxDrainRecords = 2000;
 
 struct ListDeleter {
   void operator()(rd_kafka_topic_partition_list_t* l) const { rd_kafka_topic_partition_list_destroy(l); }
@@ -68,6 +71,30 @@ void WorkerSinkTask::KickFetcher() {
   if (seek->cnt == 0) return;
   rd_kafka_error_t* e = rd_kafka_seek_partitions(consumer_.get(), seek.get(), 0);  // async
   if (e != nullptr) rd_kafka_error_destroy(e);
+}
+
+void WorkerSinkTask::ReadQueueLimits() {
+  const rd_kafka_conf_t* conf = rd_kafka_conf(consumer_.get());
+  auto get = [&](const char* name, int64_t fallback) {
+    char buf[32];
+    size_t size = sizeof(buf);
+    if (rd_kafka_conf_get(conf, name, buf, &size) != RD_KAFKA_CONF_OK) return fallback;
+    return static_cast<int64_t>(std::strtoll(buf, nullptr, 10));
+  };
+  queue_max_messages_ = get("queued.min.messages", 100000);
+  queue_max_bytes_ = get("queued.max.messages.kbytes", 65536) * 1024;
+}
+
+void WorkerSinkTask::NoteQueueFill(size_t queued) {
+  // librdkafka stops fetching a partition once the queue holds queued.min.messages or
+  // queued.max.messages.kbytes (the bytes are estimated from the messages seen; a wrong guess only
+  // costs one fetch, discarded by the seek).
+  if (queued == 0) return;
+  auto count = static_cast<int64_t>(queued);
+  if (count >= queue_max_messages_ ||
+      static_cast<double>(count) * avg_message_bytes_ >= 0.75 * static_cast<double>(queue_max_bytes_)) {
+    fetcher_parked_ = true;
+  }
 }
 
 void WorkerSinkTask::Resume(const std::vector<TopicPartition>& partitions) {
@@ -146,7 +173,10 @@ Status WorkerSinkTask::Execute() {
              // A dead worker's partitions move after this long (librdkafka's default is 45 s).
              {"session.timeout.ms", "10000"},
              {"heartbeat.interval.ms", "3000"},
-             {"queued.max.messages.kbytes", "16384"}};  // bounded prefetch
+             // Bounded prefetch: whichever comes first. For messages up to ~800 bytes the count
+             // binds, which the task sees exactly (see NoteQueueFill).
+             {"queued.min.messages", "20000"},
+             {"queued.max.messages.kbytes", "16384"}};
   co.overrides = w.consumer_props;
   for (const auto& [k, v] : setup_.connector_config) {
     constexpr std::string_view kPrefix = "consumer.override.";
@@ -156,6 +186,7 @@ Status WorkerSinkTask::Execute() {
   co.opaque = this;
   ASSIGN_OR_RETURN(consumer_, NewConsumer(co));
   rd_kafka_poll_set_consumer(consumer_.get());
+  ReadQueueLimits();
   if (!c.dlq_topic.empty()) {
     ClientOptions po;
     po.bootstrap_servers = w.bootstrap_servers;
@@ -183,7 +214,7 @@ Status WorkerSinkTask::Execute() {
   using Clock = std::chrono::steady_clock;
   auto next_commit = Clock::now() + std::chrono::milliseconds(w.offset_flush_interval_ms);
   std::vector<SinkRecord> records;
-  std::vector<rd_kafka_message_t*> msgs(kMaxPollRecords);
+  std::vector<rd_kafka_message_t*> msgs(kMaxDrainRecords);
   rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(consumer_.get());
   Status result;
   bool paused = false;
@@ -207,9 +238,34 @@ Status WorkerSinkTask::Execute() {
     records.clear();
     // A batch at once: far cheaper than one rd_kafka_consumer_poll per message. Rebalance callbacks
     // are served inside this call (the consumer queue is the main queue).
-    ssize_t got = rd_kafka_consume_batch_queue(queue, 200, msgs.data(), msgs.size());
+    const size_t queued = rd_kafka_queue_length(queue);
+    NoteQueueFill(queued);
+    // A parked fetcher brings nothing more until kicked, and the kick (a seek) drops what is still
+    // queued: near the end of the queue take all of it at once, without waiting, then kick, so the
+    // next fetches arrive while this batch is handled.
+    size_t want = kMaxPollRecords;
+    int wait_ms = 200;
+    if (fetcher_parked_ && queued <= kMaxDrainRecords) {
+      want = kMaxDrainRecords;
+      wait_ms = 0;
+    }
+    ssize_t got = rd_kafka_consume_batch_queue(queue, wait_ms, msgs.data(), want);
     size_t n = got > 0 ? static_cast<size_t>(got) : 0;
-    if (n < msgs.size() && !paused && !assignment_.empty()) KickFetcher();
+    if (!paused && !assignment_.empty()) {
+      // Kicked too after a short batch that waited: the fetcher may be idle for another reason.
+      bool drained = fetcher_parked_ && rd_kafka_queue_length(queue) == 0;
+      if (drained || (wait_ms > 0 && n < want)) {
+        KickFetcher();
+        fetcher_parked_ = false;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      rd_kafka_message_t* m = msgs[i];
+      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        // Moving average of the bytes a message takes in the queue (payload and key).
+        avg_message_bytes_ += (static_cast<double>(m->len + m->key_len) - avg_message_bytes_) / 64;
+      }
+    }
     if (!rebalance_error_.ok()) {
       for (size_t i = 0; i < n; ++i) rd_kafka_message_destroy(msgs[i]);
       result = rebalance_error_;
@@ -240,6 +296,7 @@ Status WorkerSinkTask::Execute() {
         if (std::find(assignment_.begin(), assignment_.end(), tp) != assignment_.end()) consumed_[tp] = off;
       }
       batch_offsets_.clear();
+      batch_offset_ = nullptr;
     }
     ApplyRewinds();
     if (dlq_producer_) rd_kafka_poll(dlq_producer_.get(), 0);
@@ -292,8 +349,14 @@ Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<S
     NoteActiveTopic(setup_.id.connector, r.topic);
     last_topic_ = r.topic;
   }
-  TopicPartition tp{r.topic, m->partition};
-  batch_offsets_[tp] = m->offset + 1;  // consumed_ once the batch is put (as Kafka's currentOffsets)
+  // consumed_ once the batch is put (as Kafka's currentOffsets). Records come in runs of one partition;
+  // within a batch the messages keep their topic handles alive, so a handle's address names its topic.
+  if (batch_offset_ == nullptr || m->rkt != batch_offset_rkt_ || m->partition != batch_offset_partition_) {
+    batch_offset_ = &batch_offsets_[TopicPartition{r.topic, m->partition}];
+    batch_offset_rkt_ = m->rkt;
+    batch_offset_partition_ = m->partition;
+  }
+  *batch_offset_ = m->offset + 1;
   std::string_view topic = r.topic;
   auto bytes = [](const void* p, size_t len) -> std::optional<std::string_view> {
     if (p == nullptr) return std::nullopt;
@@ -459,6 +522,7 @@ Status WorkerSinkTask::PutWithRetry(std::vector<SinkRecord>& records) {
         return revoked_in_wait_.count(TopicPartition{r.original_topic, r.original_partition}) > 0;
       });
       for (const auto& tp : revoked_in_wait_) batch_offsets_.erase(tp);
+      batch_offset_ = nullptr;
       revoked_in_wait_.clear();
     }
   }

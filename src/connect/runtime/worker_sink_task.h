@@ -48,6 +48,10 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   void ApplyRewinds();
   // Wakes librdkafka's fetcher after the local queue drained (see the .cc).
   void KickFetcher();
+  // The consumer's queued.min.messages / queued.max.messages.kbytes (where the fetcher parks).
+  void ReadQueueLimits();
+  // Notes whether the fetcher parked, given the number of messages queued.
+  void NoteQueueFill(size_t queued);
 
   std::unique_ptr<SinkTask> task_;
   KafkaHandle consumer_;
@@ -56,6 +60,10 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   OffsetMap consumed_;       // next offset per partition, as far as records were put
   OffsetMap rewinds_;        // requested through Offset()
   OffsetMap batch_offsets_;  // next offsets of the batch being put
+  // The entry of batch_offsets_ for the last message's partition (null after the map changed).
+  int64_t* batch_offset_ = nullptr;
+  const rd_kafka_topic_t* batch_offset_rkt_ = nullptr;
+  int32_t batch_offset_partition_ = -1;
   std::vector<TopicPartition> paused_by_task_;
   int64_t retry_timeout_ms_ = -1;
   bool commit_requested_ = false;
@@ -65,6 +73,10 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   bool task_stopped_ = false;                 // the consumer's close may still revoke partitions
   bool in_retry_wait_ = false;                // PutWithRetry is waiting (polling with partitions paused)
   std::set<TopicPartition> revoked_in_wait_;  // partitions revoked meanwhile
+  int64_t queue_max_messages_ = 100000;
+  int64_t queue_max_bytes_ = 64 << 20;
+  double avg_message_bytes_ = 0;  // moving average of payload + key
+  bool fetcher_parked_ = false;   // the queue was seen full since the last kick
 };
 
 }  // namespace sluice::connect

@@ -24,8 +24,7 @@ RecordFormat::RecordFormat(const S3SinkConfig& c)
 
 Status RecordFormat::Append(const connect::SinkRecord& r, std::string& out) const {
   if (kind_ == FormatKind::kJson) {
-    ASSIGN_OR_RETURN(std::string text, json_.FromConnectData(r.value_schema.get(), r.value));
-    out += text;
+    RETURN_IF_ERROR(json_.AppendPayload(r.value_schema.get(), r.value, out));
     out += separator_;
     return Status::OK();
   }

@@ -1,29 +1,34 @@
-// S3Object and BufferPool. See s3_object.h.
+// S3Object. See s3_object.h.
 #include "connectors/s3/s3_object.h"
+
+#include <algorithm>
 
 namespace sluice::connectors::s3 {
 
-std::string BufferPool::Take() {
-  if (free_.empty()) return {};
-  std::string b = std::move(free_.back());
-  free_.pop_back();
-  return b;
-}
-
-void BufferPool::Give(std::string buf) {
-  if (free_.size() >= max_kept_) return;
-  buf.clear();
-  free_.push_back(std::move(buf));
-}
-
-S3Object::S3Object(std::string key, int64_t start_offset, bool gzip, int level, BufferPool* pool)
-    : key_(std::move(key)), start_offset_(start_offset), gzip_(gzip), pool_(pool), buffer_(pool->Take()) {
+S3Object::S3Object(std::string key, int64_t start_offset, bool gzip, int level, BufferPool* pool,
+                   size_t reserve)
+    : upload_(std::make_shared<ObjectUpload>(std::move(key))),
+      start_offset_(start_offset),
+      gzip_(gzip),
+      pool_(pool),
+      reserve_(reserve) {
   if (gzip_) deflateInit2(&zs_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  TakeBuffer();
 }
 
 S3Object::~S3Object() {
   if (gzip_) deflateEnd(&zs_);
   pool_->Give(std::move(buffer_));
+}
+
+void S3Object::TakeBuffer() { buffer_ = pool_->Take(); }
+
+void S3Object::Grow(size_t more) {
+  // A buffer that is on its way to a full part gets all of it at once rather than by doubling (which
+  // would leave it at up to twice the part size); small files stay small.
+  size_t need = buffer_.size() + more;
+  if (need > buffer_.capacity() && need >= (1u << 20) && buffer_.capacity() < reserve_)
+    buffer_.reserve(std::max(need, reserve_));
 }
 
 Status S3Object::Deflate(std::string_view in, int flush) {
@@ -32,6 +37,7 @@ Status S3Object::Deflate(std::string_view in, int flush) {
   do {
     size_t old = buffer_.size();
     size_t room = std::max<size_t>(deflateBound(&zs_, zs_.avail_in), 64);
+    Grow(room);
     buffer_.resize(old + room);
     zs_.next_out = reinterpret_cast<Bytef*>(buffer_.data() + old);
     zs_.avail_out = static_cast<uInt>(room);
@@ -45,37 +51,40 @@ Status S3Object::Deflate(std::string_view in, int flush) {
 
 Status S3Object::Append(std::string_view bytes) {
   if (!gzip_) {
+    Grow(bytes.size());
     buffer_.append(bytes);
     return Status::OK();
   }
   return Deflate(bytes, Z_NO_FLUSH);
 }
 
-Status S3Object::UploadPart(S3Client& client) {
-  if (upload_id_.empty()) {
-    ASSIGN_OR_RETURN(upload_id_, client.CreateMultipartUpload(key_));
-  }
-  ASSIGN_OR_RETURN(std::string etag,
-                   client.UploadPart(key_, upload_id_, static_cast<int>(etags_.size()) + 1, buffer_));
-  etags_.push_back(std::move(etag));
-  buffer_.clear();
-  return Status::OK();
+Status S3Object::QueuePart(Uploader& uploader, bool refill) {
+  UploadJob job{UploadJob::Kind::kPart, upload_, std::move(buffer_), ++parts_};
+  buffer_ = std::string();
+  // Submit waits for a free slot first, so the buffer of the part just uploaded is the one reused.
+  Status s = uploader.Submit(std::move(job));
+  if (refill) TakeBuffer();
+  return s;
 }
 
-Status S3Object::Complete(S3Client& client) {
-  if (gzip_ && !finished_) {
-    RETURN_IF_ERROR(Deflate({}, Z_FINISH));
-    finished_ = true;
+Status S3Object::UploadPart(Uploader& uploader) { return QueuePart(uploader, true); }
+
+Status S3Object::Complete(Uploader& uploader) {
+  if (gzip_) RETURN_IF_ERROR(Deflate({}, Z_FINISH));
+  if (parts_ == 0) {
+    UploadJob put{UploadJob::Kind::kPut, upload_, std::move(buffer_), 0};
+    buffer_ = std::string();
+    return uploader.Submit(std::move(put));
   }
-  if (upload_id_.empty()) return client.PutObject(key_, buffer_);
-  if (!buffer_.empty()) RETURN_IF_ERROR(UploadPart(client));
-  return client.CompleteMultipartUpload(key_, upload_id_, etags_);
+  Status first;
+  if (!buffer_.empty()) first = QueuePart(uploader, false);
+  Status s = uploader.Submit(UploadJob{UploadJob::Kind::kComplete, upload_, {}, 0});
+  return first.ok() ? s : first;
 }
 
-void S3Object::Abort(S3Client& client) {
-  if (upload_id_.empty()) return;
-  (void)client.AbortMultipartUpload(key_, upload_id_);
-  upload_id_.clear();
+void S3Object::Abort(Uploader& uploader) {
+  upload_->cancelled = true;
+  if (parts_ > 0) (void)uploader.Submit(UploadJob{UploadJob::Kind::kAbort, upload_, {}, 0});
 }
 
 }  // namespace sluice::connectors::s3

@@ -30,7 +30,10 @@ Result<std::vector<connect::ConfigMap>> S3SinkConnector::TaskConfigs(int max_tas
   return std::vector<connect::ConfigMap>(static_cast<size_t>(std::max(max_tasks, 1)), props_);
 }
 
-S3SinkTask::~S3SinkTask() { writers_.clear(); }
+S3SinkTask::~S3SinkTask() {
+  writers_.clear();
+  uploader_.reset();  // before the pool it gives buffers back to
+}
 
 Status S3SinkTask::Start(const connect::ConfigMap& props) {
   ASSIGN_OR_RETURN(config_, ParseS3SinkConfig(props));
@@ -46,6 +49,12 @@ Status S3SinkTask::Start(const connect::ConfigMap& props) {
   o.retry_backoff_ms = config_.retry_backoff_ms;
   o.sse = config_.sse;
   o.acl_canned = config_.acl_canned;
+  // One part uploads while the next fills (a 5 MiB part reaches s3rver several times faster than the
+  // task fills the next); the pool keeps no more buffers than can come back at once.
+  constexpr size_t kPartsInFlight = 1;
+  pool_ = std::make_unique<BufferPool>(kPartsInFlight);
+  uploader_ = std::make_unique<Uploader>(o, creds, pool_.get(), kPartsInFlight);
+  uploader_->set_stop_flag(&stopping_);
   client_ = std::make_unique<S3Client>(std::move(o), std::move(creds));
   client_->set_stop_flag(&stopping_);
   ASSIGN_OR_RETURN(partitioner_, MakePartitioner(config_));
@@ -58,7 +67,6 @@ Status S3SinkTask::Start(const connect::ConfigMap& props) {
   if (!config_.timezone.empty()) {
     ASSIGN_OR_RETURN(timezone_, TimeZone::Load(config_.timezone));
   }
-  pool_ = std::make_unique<BufferPool>(8);
   // Fail fast on a missing bucket or bad credentials (4xx); an unreachable endpoint is retried later.
   // (A one-key listing rather than HEAD: its answer carries S3's error code; the task lists anyway.)
   Status s = client_->ListObjects(config_.topics_dir, "", "", 1).status();
@@ -69,14 +77,22 @@ Status S3SinkTask::Start(const connect::ConfigMap& props) {
 TopicPartitionWriter& S3SinkTask::WriterFor(const connect::TopicPartition& tp) {
   auto it = writers_.find(tp);
   if (it == writers_.end()) {
-    WriterContext ctx{&config_,   client_.get(), partitioner_.get(), format_.get(),
-                      &timezone_, pool_.get(),   &open_files_};
+    WriterContext ctx{&config_,      client_.get(), uploader_.get(), partitioner_.get(),
+                      format_.get(), &timezone_,    pool_.get(),     &open_files_};
     it = writers_.emplace(tp, std::make_unique<TopicPartitionWriter>(tp, ctx)).first;
   }
   return *it->second;
 }
 
+Status S3SinkTask::DrainUploads(std::string_view why) {
+  Status s = uploader_->Drain();
+  if (!s.ok()) LOG_WARN("S3 sink: uploads pending at {}: {}", why, s.ToString());
+  return s;
+}
+
 Status S3SinkTask::Open(const std::vector<connect::TopicPartition>& partitions) {
+  // A writer's listing of its previous run must not race our own queued completions.
+  (void)DrainUploads("open");
   for (const auto& tp : partitions) {
     auto it = writers_.find(tp);
     if (it != writers_.end()) {
@@ -91,18 +107,26 @@ Status S3SinkTask::Open(const std::vector<connect::TopicPartition>& partitions) 
 
 Status S3SinkTask::Put(std::vector<connect::SinkRecord>& records) {
   const int64_t now = NowMs();
+  uploader_->Resume();  // after a failed upload: the runtime calls again after its backoff
   std::map<connect::TopicPartition, bool> seen;
   connect::TopicPartition key;
+  TopicPartitionWriter* writer = nullptr;  // of `key`; null: its records are skipped
+  bool have_key = false;
   for (const auto& r : records) {
-    key.topic = r.topic;
-    key.partition = r.kafka_partition.value_or(0);
-    // Records of a partition closed meanwhile (a rebalance served while the runtime retried this
-    // batch) belong to its new owner, which rebuilds from the committed offset: writing them here
-    // would race it on the same object names.
-    auto it = writers_.find(key);
-    if (it == writers_.end() || opened_while_retrying_.count(key) > 0) continue;
-    seen[key] = true;
-    Status s = it->second->Write(r, now);
+    const int32_t partition = r.kafka_partition.value_or(0);
+    if (!have_key || partition != key.partition || r.topic != key.topic) {  // runs of one partition
+      have_key = true;
+      key.topic = r.topic;
+      key.partition = partition;
+      // Records of a partition closed meanwhile (a rebalance served while the runtime retried this
+      // batch) belong to its new owner, which rebuilds from the committed offset: writing them here
+      // would race it on the same object names.
+      auto it = writers_.find(key);
+      writer = it == writers_.end() || opened_while_retrying_.count(key) > 0 ? nullptr : it->second.get();
+      if (writer != nullptr) seen[key] = true;
+    }
+    if (writer == nullptr) continue;
+    Status s = writer->Write(r, now);
     if (!s.ok()) {
       retrying_ = connect::IsRetriable(s);
       return s;
@@ -115,12 +139,17 @@ Status S3SinkTask::Put(std::vector<connect::SinkRecord>& records) {
       return s;
     }
   }
+  if (Status s = uploader_->error(); !s.ok()) {
+    retrying_ = connect::IsRetriable(s);
+    return s;
+  }
   retrying_ = false;
   opened_while_retrying_.clear();
   return Status::OK();
 }
 
 Result<connect::OffsetMap> S3SinkTask::PreCommit(const connect::OffsetMap& current) {
+  (void)uploader_->Drain();  // rotated files become committable once S3 has them
   connect::OffsetMap out;
   for (const auto& [tp, off] : current) {
     auto it = writers_.find(tp);
@@ -132,6 +161,8 @@ Result<connect::OffsetMap> S3SinkTask::PreCommit(const connect::OffsetMap& curre
 }
 
 Status S3SinkTask::Close(const std::vector<connect::TopicPartition>& partitions) {
+  // Completions already queued finish first (the next owner must not race them); open files abort.
+  (void)DrainUploads("close");
   for (const auto& tp : partitions) {
     opened_while_retrying_.erase(tp);
     auto it = writers_.find(tp);

@@ -3,7 +3,9 @@
 // over the tasks. A task keeps one TopicPartitionWriter per assigned partition, reports in PreCommit
 // only offsets of records in completed objects, and aborts open files on Close (they are rebuilt from
 // the committed offset). S3 trouble that may pass (timeouts, 5xx, connection refused) is returned as
-// a retriable error so the runtime backs off and calls Put again with the same records.
+// a retriable error so the runtime backs off and calls Put again with the same records. Parts and
+// completions upload on a background thread (Uploader) while the task encodes the next records;
+// PreCommit, Open and Close wait for them.
 //
 // Thread-safety: the runtime calls the connector from one thread at a time and a task from its own
 // thread; Stop() may come from another thread and only sets a flag.
@@ -24,6 +26,7 @@
 #include "connectors/s3/s3_object.h"
 #include "connectors/s3/s3_sink_config.h"
 #include "connectors/s3/topic_partition_writer.h"
+#include "connectors/s3/uploader.h"
 
 namespace sluice::connectors::s3 {
 
@@ -56,6 +59,8 @@ class S3SinkTask final : public connect::SinkTask {
 
  private:
   TopicPartitionWriter& WriterFor(const connect::TopicPartition& tp);
+  // Waits for the queued uploads; logs and returns the error that stopped them, if any.
+  Status DrainUploads(std::string_view why);
 
   S3SinkConfig config_;
   std::unique_ptr<S3Client> client_;
@@ -63,6 +68,7 @@ class S3SinkTask final : public connect::SinkTask {
   std::unique_ptr<RecordFormat> format_;
   TimeZone timezone_ = TimeZone::Utc();
   std::unique_ptr<BufferPool> pool_;
+  std::unique_ptr<Uploader> uploader_;  // uploads in the background, in order
   int open_files_ = 0;
   std::map<connect::TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers_;
   std::atomic<bool> stopping_{false};

@@ -65,35 +65,25 @@ Status TopicPartitionWriter::LearnPreviousRun(const std::string& encoded) {
   return Status::OK();
 }
 
-Status TopicPartitionWriter::FinishPending() {
-  if (part_pending_ != nullptr) {
-    RETURN_IF_ERROR(part_pending_->UploadPart(*ctx_.client));
-    part_pending_ = nullptr;
-  }
-  if (rotating_) return Rotate();
-  return Status::OK();
-}
-
 Status TopicPartitionWriter::Rotate() {
-  rotating_ = true;
-  part_pending_ = nullptr;  // Complete() uploads whatever is buffered
-  while (!files_.empty()) {
-    auto it = files_.begin();
-    RETURN_IF_ERROR(it->second->Complete(*ctx_.client));
-    LOG_DEBUG("S3 sink: completed {}", it->second->key());
-    files_.erase(it);
-    --*ctx_.open_files;
+  // Every file's completion is queued even when the uploader reports an error (it resumes later).
+  Status first;
+  for (auto& [encoded, file] : files_) {
+    Status s = file->Complete(*ctx_.uploader);
+    if (first.ok() && !s.ok()) first = s;
+    completing_.push_back(Completing{file->start_offset(), file->upload()});
+    LOG_DEBUG("S3 sink: completing {}", file->key());
   }
-  rotating_ = false;
+  *ctx_.open_files -= static_cast<int>(files_.size());
+  files_.clear();
   record_count_ = 0;
   base_time_ = -1;
   opened_wall_ = -1;
   current_encoded_.clear();
-  return Status::OK();
+  return first;
 }
 
 Status TopicPartitionWriter::Write(const connect::SinkRecord& r, int64_t now_ms) {
-  RETURN_IF_ERROR(FinishPending());
   const S3SinkConfig& c = *ctx_.config;
   const int64_t off = r.kafka_offset;
   if (next_offset_ >= 0 && off < next_offset_) return Status::OK();  // taken before a retried error
@@ -140,7 +130,9 @@ Status TopicPartitionWriter::Write(const connect::SinkRecord& r, int64_t now_ms)
           "the limit s3.max.open.files; lower flush.size or rotate.interval.ms, use "
           "fewer partition values, or raise s3.max.open.files");
     }
-    auto obj = std::make_unique<S3Object>(KeyFor(encoded, off), off, c.gzip, c.compression_level, ctx_.pool);
+    // The buffer holds a part plus the record that fills it.
+    auto obj = std::make_unique<S3Object>(KeyFor(encoded, off), off, c.gzip, c.compression_level, ctx_.pool,
+                                          static_cast<size_t>(c.part_size) + 65536);
     it = files_.emplace(encoded, std::move(obj)).first;
     ++*ctx_.open_files;
   }
@@ -158,17 +150,13 @@ Status TopicPartitionWriter::Write(const connect::SinkRecord& r, int64_t now_ms)
   }
   ++record_count_;
   current_encoded_ = encoded;
-  if (obj->PartReady(static_cast<size_t>(c.part_size))) {
-    part_pending_ = obj;
-    RETURN_IF_ERROR(obj->UploadPart(*ctx_.client));
-    part_pending_ = nullptr;
-  }
+  if (obj->PartReady(static_cast<size_t>(c.part_size))) RETURN_IF_ERROR(obj->UploadPart(*ctx_.uploader));
   if (record_count_ >= c.flush_size) return Rotate();
   return Status::OK();
 }
 
 Status TopicPartitionWriter::Tick(int64_t now_ms, bool had_records) {
-  RETURN_IF_ERROR(FinishPending());
+  std::erase_if(completing_, [](const Completing& f) { return f.upload->done.load(); });
   if (record_count_ == 0) return Status::OK();
   const S3SinkConfig& c = *ctx_.config;
   if (c.rotate_schedule_interval_ms > 0 && now_ms >= next_schedule_) return Rotate();
@@ -181,15 +169,19 @@ std::optional<int64_t> TopicPartitionWriter::CommittableOffset() const {
   if (next_offset_ < 0) return std::nullopt;
   int64_t off = next_offset_;
   for (const auto& [enc, f] : files_) off = std::min(off, f->start_offset());
+  for (const Completing& f : completing_) {
+    if (!f.upload->done.load()) off = std::min(off, f.start_offset);
+  }
   return off;
 }
 
 void TopicPartitionWriter::Abort() {
-  for (auto& [enc, f] : files_) f->Abort(*ctx_.client);
+  for (auto& [enc, f] : files_) f->Abort(*ctx_.uploader);
   *ctx_.open_files -= static_cast<int>(files_.size());
   files_.clear();
-  part_pending_ = nullptr;
-  rotating_ = false;
+  // Not committed: whoever owns the partition next writes them again from the committed offset.
+  for (const Completing& f : completing_) f.upload->cancelled = true;
+  completing_.clear();
 }
 
 }  // namespace sluice::connectors::s3

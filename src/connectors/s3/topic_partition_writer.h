@@ -14,8 +14,10 @@
 // or after the first offset it was given; when it later reaches such an offset it rotates there, so
 // every object name of the previous run is rewritten and no record can survive in two objects.
 //
-// Write() and Tick() are idempotent per record offset and resumable: after an error (e.g. S3 down),
-// calling them again with the same records finishes pending uploads and skips records already taken.
+// Uploads run on the task's Uploader: a rotation queues the completion of every open file and goes on;
+// until S3 has them, those files still bound the committable offset. Write() and Tick() are
+// idempotent per record offset: after an error (e.g. S3 down; the uploads stay queued and resume),
+// calling them again with the same records skips records already taken.
 //
 // Thread-safety: one task thread.
 #pragma once
@@ -26,6 +28,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "connect/api/record.h"
@@ -34,13 +37,15 @@
 #include "connectors/s3/s3_client.h"
 #include "connectors/s3/s3_object.h"
 #include "connectors/s3/s3_sink_config.h"
+#include "connectors/s3/uploader.h"
 
 namespace sluice::connectors::s3 {
 
 // What a task's writers share.
 struct WriterContext {
   const S3SinkConfig* config = nullptr;
-  S3Client* client = nullptr;
+  S3Client* client = nullptr;    // listings, on the task thread
+  Uploader* uploader = nullptr;  // parts and completions
   const Partitioner* partitioner = nullptr;
   const RecordFormat* format = nullptr;
   const TimeZone* timezone = nullptr;  // for rotate.schedule.interval.ms
@@ -68,21 +73,23 @@ class TopicPartitionWriter {
 
  private:
   Status Rotate();
-  Status FinishPending();
   Status LearnPreviousRun(const std::string& encoded);
   std::string Prefix(const std::string& encoded) const;
 
   connect::TopicPartition tp_;
   WriterContext ctx_;
+  struct Completing {
+    int64_t start_offset;
+    std::shared_ptr<ObjectUpload> upload;
+  };
   std::map<std::string, std::unique_ptr<S3Object>> files_;  // by encoded partition
-  bool rotating_ = false;
-  S3Object* part_pending_ = nullptr;  // a full part not yet uploaded
-  int64_t next_offset_ = -1;          // after the last record taken
-  int64_t first_offset_ = -1;         // the first offset handled since Open
-  int64_t record_count_ = 0;          // records since the last rotation
-  int64_t base_time_ = -1;            // rotation time of the first record since the last rotation
-  int64_t opened_wall_ = -1;          // wall clock when that record came
-  int64_t next_schedule_ = -1;        // wall clock of the next scheduled rotation
+  std::vector<Completing> completing_;                      // rotated, not yet visible in S3
+  int64_t next_offset_ = -1;                                // after the last record taken
+  int64_t first_offset_ = -1;                               // the first offset handled since Open
+  int64_t record_count_ = 0;                                // records since the last rotation
+  int64_t base_time_ = -1;      // rotation time of the first record since the last rotation
+  int64_t opened_wall_ = -1;    // wall clock when that record came
+  int64_t next_schedule_ = -1;  // wall clock of the next scheduled rotation
   std::string current_encoded_;
   // Object start offsets of a previous run, per encoded partition, at or after first_offset_.
   std::map<std::string, std::set<int64_t>> previous_starts_;

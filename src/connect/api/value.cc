@@ -23,6 +23,12 @@ Status Struct::Put(std::string_view field, Value value) {
   return Status::OK();
 }
 
+void Struct::PutAtUnchecked(size_t index, Value value) {
+  assert(index < values_.size());
+  assert(ValidateValue(*schema_->fields()[index].schema, value, schema_->fields()[index].name).ok());
+  values_[index] = std::move(value);
+}
+
 const Value* Struct::Get(std::string_view field) const {
   const Field* f = schema_->field(field);
   return f == nullptr ? nullptr : &values_[static_cast<size_t>(f->index)];

@@ -39,6 +39,10 @@ class Struct {
   const SchemaPtr& schema() const { return schema_; }
   // Sets a field after validating the value against the field's schema.
   Status Put(std::string_view field, Value value);
+  // Sets a field by index without looking up or validating it: for producers that build each value
+  // from the field's schema (a source's per-column plan). REQUIRES: index < schema()->fields().size() and
+  // ValidateValue(field schema, value) would succeed (checked in debug builds).
+  void PutAtUnchecked(size_t index, Value value);
   // nullptr if the schema has no such field.
   const Value* Get(std::string_view field) const;
   // REQUIRES: index < schema()->fields().size().

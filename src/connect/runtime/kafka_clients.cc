@@ -97,8 +97,13 @@ Status KafkaError(rd_kafka_resp_err_t err, std::string_view context) {
 rd_kafka_resp_err_t Produce(rd_kafka_t* rk, const ProduceArgs& a) {
   rd_kafka_vu_t vu[9];
   size_t n = 0;
-  vu[n].vtype = RD_KAFKA_VTYPE_TOPIC;
-  vu[n++].u.cstr = a.topic;
+  if (a.rkt != nullptr) {
+    vu[n].vtype = RD_KAFKA_VTYPE_RKT;
+    vu[n++].u.rkt = a.rkt;
+  } else {
+    vu[n].vtype = RD_KAFKA_VTYPE_TOPIC;
+    vu[n++].u.cstr = a.topic;
+  }
   vu[n].vtype = RD_KAFKA_VTYPE_PARTITION;
   vu[n++].u.i32 = a.partition;
   vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;

@@ -55,6 +55,7 @@ Result<std::string> ClusterId(rd_kafka_t* rk, int timeout_ms);
 // One message for rd_kafka_produceva (payloads are copied; headers, if any, are taken over on success).
 struct ProduceArgs {
   const char* topic = nullptr;
+  rd_kafka_topic_t* rkt = nullptr;  // if set, used instead of `topic` (no lookup of the name)
   int32_t partition = RD_KAFKA_PARTITION_UA;
   const void* key = nullptr;  // nullptr: null key
   size_t key_len = 0;

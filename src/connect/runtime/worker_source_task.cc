@@ -53,7 +53,24 @@ class SourceContextImpl : public SourceTaskContext {
 WorkerSourceTask::WorkerSourceTask(TaskSetup setup, std::unique_ptr<SourceTask> task, OffsetStore* offsets)
     : WorkerTask(std::move(setup)), task_(std::move(task)), offsets_(offsets) {}
 
-WorkerSourceTask::~WorkerSourceTask() = default;
+WorkerSourceTask::~WorkerSourceTask() { ReleaseTopics(); }
+
+rd_kafka_topic_t* WorkerSourceTask::TopicHandle(const std::string& topic) {
+  if (last_rkt_ != nullptr && topic == last_topic_) return last_rkt_;
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_.get(), topic.c_str(), nullptr);
+    if (rkt == nullptr) return nullptr;  // the name is then passed to produce, which reports the error
+    it = topics_.emplace(topic, rkt).first;
+  }
+  return it->second;
+}
+
+void WorkerSourceTask::ReleaseTopics() {
+  for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+  topics_.clear();
+  last_rkt_ = nullptr;
+}
 
 void WorkerSourceTask::RequestStop() {
   WorkerTask::RequestStop();
@@ -161,6 +178,7 @@ Status WorkerSourceTask::Execute() {
   if (!c.ok())
     LOG_WARN("task {}-{}: final offset commit failed: {}", setup_.id.connector, setup_.id.task, c.ToString());
   if (!result.ok()) task_->Stop();
+  ReleaseTopics();
   producer_.reset();
   if (result.ok() && !first_failure_.empty()) result = Status::IOError(first_failure_);
   return result;
@@ -240,9 +258,11 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
   }
   int32_t kafka_partition = record.kafka_partition.value_or(RD_KAFKA_PARTITION_UA);
   int64_t ts = record.timestamp.value_or(0);
+  rd_kafka_topic_t* rkt = TopicHandle(record.topic);
   while (true) {
     ProduceArgs args;
     args.topic = record.topic.c_str();
+    args.rkt = rkt;
     args.partition = kafka_partition;
     if (key) {
       args.key = key->data();
@@ -262,6 +282,7 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
         NoteActiveTopic(setup_.id.connector, record.topic);
         last_topic_ = record.topic;
       }
+      last_rkt_ = rkt;
       return Status::OK();
     }
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !stopping()) {
@@ -274,10 +295,19 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
 }
 
 Status WorkerSourceTask::CollectAcked() {
+  // Consecutive records mostly share their partition's JSON (one shared string): one map lookup per run.
+  const std::string* last = nullptr;
+  Value* slot = nullptr;
   while (!submitted_.empty() && submitted_.front().acked) {
     Submitted& s = submitted_.front();
     if (s.failed) break;  // never commit past a record that was not written
-    if (s.partition) to_commit_[*s.partition] = std::move(s.offset);
+    if (s.partition) {
+      if (s.partition.get() != last) {
+        last = s.partition.get();
+        slot = &to_commit_[*s.partition];
+      }
+      *slot = std::move(s.offset);
+    }
     submitted_.pop_front();
   }
   return Status::OK();

@@ -41,6 +41,9 @@ class WorkerSourceTask : public WorkerTask {
   // Moves acknowledged records' offsets into the pending commit; true if any record failed.
   Status CollectAcked();
   Status CommitOffsets(bool final);
+  // The producer's handle of a topic (kept, so that a record costs no lookup of the topic's name).
+  rd_kafka_topic_t* TopicHandle(const std::string& topic);
+  void ReleaseTopics();
 
   std::unique_ptr<SourceTask> task_;
   OffsetStore* offsets_;
@@ -52,6 +55,8 @@ class WorkerSourceTask : public WorkerTask {
   Value last_partition_value_;
   std::shared_ptr<const std::string> last_partition_json_;
   std::string last_topic_;
+  std::map<std::string, rd_kafka_topic_t*, std::less<>> topics_;
+  rd_kafka_topic_t* last_rkt_ = nullptr;
 };
 
 }  // namespace sluice::connect

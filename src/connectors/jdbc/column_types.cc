@@ -185,6 +185,50 @@ Result<Value> NumericValue(const ColumnPlan& plan, std::string_view text) {
   }
 }
 
+// The text the database's client library would have given for a native date/time (for messages).
+std::string NativeTimeText(const NativeTime& t, SqlKind kind) {
+  char buf[64];
+  if (kind == SqlKind::kTime) {
+    std::snprintf(buf, sizeof buf, "%s%02lld:%02d:%02d", t.negative ? "-" : "",
+                  static_cast<long long>(t.hours), t.minute, t.second);
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02lld:%02d:%02d", t.year, t.month, t.day,
+                  static_cast<long long>(t.hours), t.minute, t.second);
+  }
+  return buf;
+}
+
+// A kNativeTime cell, with the same results as its text form through the text path below (zero dates
+// are null; a month or day of 0 is an error).
+Result<Value> NativeTimeValue(const ColumnPlan& plan, const Cell& cell, const TimeZone& zone,
+                              int32_t* nanos) {
+  NativeTime t;
+  std::memcpy(&t, cell.data, sizeof t);
+  const ColumnInfo& info = plan.info;
+  const int32_t ns = t.micros * 1000;
+  if (info.kind == SqlKind::kTime) {
+    int64_t ms = ((t.hours * 60 + t.minute) * 60 + t.second) * 1000 + ns / 1000000;
+    if (t.negative) ms = -ms;
+    ms %= 86400000;
+    if (ms < 0) ms += 86400000;
+    return Value(static_cast<int32_t>(ms));
+  }
+  if (info.kind != SqlKind::kDate && info.kind != SqlKind::kTimestamp) {
+    return Bad(plan, NativeTimeText(t, info.kind), "internal: date/time cell for another type");
+  }
+  if (t.year == 0 && t.month == 0 && t.day == 0) return Value();  // MySQL zero date: null
+  if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31) {
+    return Bad(plan, NativeTimeText(t, info.kind),
+               info.kind == SqlKind::kDate ? "not a date" : "bad timestamp");
+  }
+  const int64_t days = DaysFromCivil(t.year, static_cast<unsigned>(t.month), static_cast<unsigned>(t.day));
+  if (info.kind == SqlKind::kDate) return Value(static_cast<int32_t>(days));
+  const int64_t local = days * 86400 + (t.hours * 60 + t.minute) * 60 + t.second;
+  const int64_t utc = info.tz_aware ? local : zone.LocalToUtc(local);
+  if (nanos != nullptr) *nanos = ns;
+  return Value(utc * 1000 + ns / 1000000);
+}
+
 }  // namespace
 
 Result<NumericMapping> ParseNumericMapping(std::string_view text) {
@@ -349,6 +393,8 @@ Result<Value> ConvertCell(const ColumnPlan& plan, const Cell& cell, const TimeZo
       std::memcpy(&f, cell.data, sizeof f);
       return Value(f);
     }
+    case CellFormat::kNativeTime:
+      return NativeTimeValue(plan, cell, zone, nanos);
     case CellFormat::kText:
       break;
   }

@@ -1,7 +1,7 @@
 // Column type mapping, as Confluent's JDBC source maps JDBC types (see README.md for the table): a
 // database column (ColumnInfo, filled by the dialect from result metadata) gets a Connect schema and a
-// conversion (ColumnPlan); cells arrive as the databases' text forms (or, for MariaDB integers and
-// floats, native 8-byte values) and become Connect values.
+// conversion (ColumnPlan); cells arrive as the databases' text forms (or, for MariaDB integers, floats
+// and dates/times, native values) and become Connect values.
 //
 // Thread-safety: pure functions; plans are immutable values.
 #pragma once
@@ -43,7 +43,20 @@ enum class SqlKind {
 };
 
 // How a cell reaches the converter.
-enum class CellFormat { kText, kNativeInt64, kNativeUInt64, kNativeDouble, kNativeFloat };
+enum class CellFormat { kText, kNativeInt64, kNativeUInt64, kNativeDouble, kNativeFloat, kNativeTime };
+
+// A kNativeTime cell's bytes: a date, time or date-time as the database's binary protocol gives it
+// (MariaDB's MYSQL_TIME), read without going through text. TIME values may exceed 24 hours.
+struct NativeTime {
+  int32_t year = 0;
+  int32_t month = 0;
+  int32_t day = 0;
+  int64_t hours = 0;  // TIME: all of its hours (days included)
+  int32_t minute = 0;
+  int32_t second = 0;
+  int32_t micros = 0;
+  bool negative = false;
+};
 
 struct ColumnInfo {
   std::string name;

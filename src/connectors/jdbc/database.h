@@ -1,6 +1,7 @@
 // The database behind the connector, one connection: catalog queries (tables, primary keys, the
-// auto-increment column), prepared statements whose results stream (PostgreSQL single-row mode,
-// MariaDB unbuffered server-side cursors), and error classification:
+// auto-increment column), prepared statements whose results stream in bounded batches (PostgreSQL: a
+// cursor in a read transaction, FETCH of fetch_rows rows with the next FETCH sent ahead; MariaDB: an
+// unbuffered binary-protocol result), and error classification:
 //   Unavailable  - the server cannot be reached or the connection broke (retry, reconnect)
 //   Aborted      - a transient query failure (deadlock, serialization, lock timeout, cancel)
 //   InvalidArgument / NotFound / other - permanent (wrong password, unknown database, missing table)
@@ -51,8 +52,9 @@ class Statement {
   virtual ~Statement() = default;
   // The result's columns (known from the prepare, before any execution).
   virtual const std::vector<ColumnInfo>& columns() const = 0;
-  // Starts executing; rows then stream through Next().
-  virtual Status Execute(const std::vector<Param>& params) = 0;
+  // Starts executing; rows then stream through Next(). fetch_rows: rows per round trip where the
+  // database reads in batches (PostgreSQL FETCH); at most about two batches are held in memory.
+  virtual Status Execute(const std::vector<Param>& params, size_t fetch_rows = 1000) = 0;
   // The next row, one Cell per column valid until the next call; false when the result is done.
   virtual Result<bool> Next(std::vector<Cell>& row) = 0;
   // Whether a result is being read.

@@ -1,7 +1,8 @@
 // MariaDB/MySQL through MariaDB Connector/C. See database.h. Session: time_zone '+00:00' (TIMESTAMP
 // columns read as UTC), utf8mb4, long net_write_timeout (a result may be read slowly). Statements use
-// the binary protocol without mysql_stmt_store_result, so rows stream from the server; integers and
-// floats are fetched natively, everything else as text/bytes in buffers that grow on truncation.
+// the binary protocol without mysql_stmt_store_result, so rows stream from the server; integers, floats
+// and dates/times are fetched natively (dates as MYSQL_TIME, not formatted to text and parsed back),
+// everything else as text/bytes in buffers that grow on truncation.
 #include <errmsg.h>
 #include <mysql.h>
 #include <mysqld_error.h>
@@ -93,22 +94,26 @@ ColumnInfo FromField(const MYSQL_FIELD& f) {
     case MYSQL_TYPE_NEWDATE:
       c.type_name = "DATE";
       c.kind = SqlKind::kDate;
+      c.format = CellFormat::kNativeTime;
       break;
     case MYSQL_TYPE_TIME:
     case MYSQL_TYPE_TIME2:
       c.type_name = "TIME";
       c.kind = SqlKind::kTime;
+      c.format = CellFormat::kNativeTime;
       break;
     case MYSQL_TYPE_DATETIME:
     case MYSQL_TYPE_DATETIME2:
       c.type_name = "DATETIME";
       c.kind = SqlKind::kTimestamp;
+      c.format = CellFormat::kNativeTime;
       break;
     case MYSQL_TYPE_TIMESTAMP:
     case MYSQL_TYPE_TIMESTAMP2:
       c.type_name = "TIMESTAMP";
       c.kind = SqlKind::kTimestamp;
       c.tz_aware = true;  // the session reads it in UTC
+      c.format = CellFormat::kNativeTime;
       break;
     case MYSQL_TYPE_BIT:
       c.type_name = "BIT(" + std::to_string(f.length) + ")";
@@ -153,6 +158,7 @@ class MyStatement final : public Statement {
     nulls_.assign(n, 0);
     errors_.assign(n, 0);
     buffers_.resize(n);
+    times_.resize(n);
     for (size_t i = 0; i < n; ++i) {
       MYSQL_BIND& b = binds_[i];
       switch (columns_[i].format) {
@@ -169,6 +175,10 @@ class MyStatement final : public Statement {
         case CellFormat::kNativeFloat:
           buffers_[i].resize(4);
           b.buffer_type = MYSQL_TYPE_FLOAT;
+          break;
+        case CellFormat::kNativeTime:  // MYSQL_TIME, turned into a NativeTime per row
+          buffers_[i].resize(sizeof(MYSQL_TIME));
+          b.buffer_type = columns_[i].kind == SqlKind::kTime ? MYSQL_TYPE_TIME : MYSQL_TYPE_DATETIME;
           break;
         case CellFormat::kText:
           buffers_[i].resize(64);
@@ -189,7 +199,7 @@ class MyStatement final : public Statement {
   const std::vector<ColumnInfo>& columns() const override { return columns_; }
   bool active() const override { return active_; }
 
-  Status Execute(const std::vector<Param>& params) override {
+  Status Execute(const std::vector<Param>& params, size_t /*fetch_rows*/) override {
     if (active_) {
       mysql_stmt_free_result(stmt_);
       active_ = false;
@@ -252,6 +262,22 @@ class MyStatement final : public Statement {
       row[i].null = nulls_[i] != 0;
       row[i].data = buffers_[i].data();
       row[i].size = columns_[i].format == CellFormat::kText ? lengths_[i] : buffers_[i].size();
+      if (columns_[i].format == CellFormat::kNativeTime && !row[i].null) {
+        MYSQL_TIME t;
+        std::memcpy(&t, buffers_[i].data(), sizeof t);
+        NativeTime& nt = times_[i];
+        nt.year = static_cast<int32_t>(t.year);
+        nt.month = static_cast<int32_t>(t.month);
+        nt.day = columns_[i].kind == SqlKind::kTime ? 0 : static_cast<int32_t>(t.day);
+        nt.hours =
+            static_cast<int64_t>(t.hour) + (columns_[i].kind == SqlKind::kTime ? int64_t{24} * t.day : 0);
+        nt.minute = static_cast<int32_t>(t.minute);
+        nt.second = static_cast<int32_t>(t.second);
+        nt.micros = static_cast<int32_t>(t.second_part);
+        nt.negative = t.neg != 0;
+        row[i].data = reinterpret_cast<const char*>(&nt);
+        row[i].size = sizeof nt;
+      }
     }
     return true;
   }
@@ -264,6 +290,7 @@ class MyStatement final : public Statement {
   std::vector<my_bool> nulls_;
   std::vector<my_bool> errors_;
   std::vector<std::vector<char>> buffers_;
+  std::vector<NativeTime> times_;  // kNativeTime cells of the current row
   bool active_ = false;
 };
 
@@ -291,6 +318,8 @@ class MyDatabase final : public Database {
           r.emplace_back();
         else if (st->columns()[r.size()].format == CellFormat::kText)
           r.emplace_back(c.data, c.size);
+        else if (st->columns()[r.size()].format == CellFormat::kNativeTime)
+          r.emplace_back();  // (no catalog query reads dates)
         else {
           int64_t v = 0;
           std::memcpy(&v, c.data, sizeof v);

@@ -1,7 +1,11 @@
 // PostgreSQL through libpq. See database.h. Session: TimeZone UTC, DateStyle ISO, bytea hex, full float
-// precision. Statements are named prepared statements; results stream in single-row mode.
+// precision. Statements are prepared (named) for their result description; an execution opens a
+// transaction, declares a NO SCROLL cursor for the query with the bound parameters and reads it with
+// FETCH fetch_rows, the next FETCH sent before the rows of the current one are handed out, so the server
+// fills a batch while the task converts the previous one and memory stays at about two batches.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -104,22 +108,61 @@ ColumnInfo FromOid(Oid oid, int typmod, const std::string& typname, char typtype
 
 class PgDatabase;
 
+// The prepared statement's result description, to notice a table changed since the prepare.
+struct ResultShape {
+  std::vector<Oid> types;
+  std::vector<int> mods;
+  friend bool operator==(const ResultShape&, const ResultShape&) = default;
+};
+
+ResultShape ShapeOf(const PGresult* res) {
+  ResultShape s;
+  for (int i = 0; i < PQnfields(res); ++i) {
+    s.types.push_back(PQftype(res, i));
+    s.mods.push_back(PQfmod(res, i));
+  }
+  return s;
+}
+
 class PgStatement final : public Statement {
  public:
-  PgStatement(PgDatabase* db, std::string name, std::vector<ColumnInfo> columns)
-      : db_(db), name_(std::move(name)), columns_(std::move(columns)) {}
+  PgStatement(PgDatabase* db, std::string name, std::string sql, std::vector<ColumnInfo> columns,
+              ResultShape shape)
+      : db_(db),
+        name_(std::move(name)),
+        sql_(std::move(sql)),
+        columns_(std::move(columns)),
+        shape_(std::move(shape)) {}
   ~PgStatement() override;
   const std::vector<ColumnInfo>& columns() const override { return columns_; }
-  Status Execute(const std::vector<Param>& params) override;
+  Status Execute(const std::vector<Param>& params, size_t fetch_rows) override;
   Result<bool> Next(std::vector<Cell>& row) override;
   bool active() const override { return active_; }
+  // Ends a result being read (the in-flight FETCH is read and dropped, the transaction rolled back).
+  void Abandon();
 
  private:
-  void Drain();
+  Status SendFetch();
+  // Reads the in-flight FETCH into batch_.
+  Status ReceiveFetch();
+  // Ends the transaction after the last row (COMMIT), or after an error (ROLLBACK).
+  Status EndTransaction(bool commit);
+  Status Fail(Status error);
+
   PgDatabase* db_;
   std::string name_;
+  std::string sql_;
   std::vector<ColumnInfo> columns_;
-  ResultPtr current_{nullptr, &PQclear};
+  ResultShape shape_;
+  std::string fetch_sql_;
+  size_t fetch_rows_ = 0;
+  ResultPtr batch_{nullptr, &PQclear};
+  int batch_rows_ = 0;
+  int next_row_ = 0;
+  bool checked_shape_ = false;
+  bool in_flight_ = false;   // a FETCH was sent and its result not read yet
+  bool last_batch_ = false;  // the cursor returned fewer rows than asked: nothing after batch_
+  bool in_txn_ = false;
   bool active_ = false;
 };
 
@@ -137,7 +180,16 @@ class PgDatabase final : public Database {
   Dialect dialect() const override { return Dialect::kPostgres; }
   PGconn* conn() { return conn_; }
 
+  // The statement whose result is being read: the connection carries its transaction and FETCH, so
+  // anything else sent on it first ends that result.
+  void set_reading(PgStatement* s) { reading_ = s; }
+  PgStatement* reading() const { return reading_; }
+  void EndReading(const PgStatement* except) {
+    if (reading_ != nullptr && reading_ != except) reading_->Abandon();
+  }
+
   Result<ResultPtr> Exec(const std::string& sql, const std::vector<std::string>& params = {}) {
+    EndReading(nullptr);
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p.c_str());
     ResultPtr res(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
@@ -232,6 +284,7 @@ class PgDatabase final : public Database {
   }
 
   Result<std::unique_ptr<Statement>> Prepare(const std::string& sql, int params) override {
+    EndReading(nullptr);
     std::string name = "sluice_" + std::to_string(++statements_);
     ResultPtr res(PQprepare(conn_, name.c_str(), sql.c_str(), params, nullptr), &PQclear);
     if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return ResultError(conn_, res.get(), "prepare failed");
@@ -288,11 +341,13 @@ class PgDatabase final : public Database {
       c.nullable = nn == not_null.end() || !nn->second;
       cols.push_back(std::move(c));
     }
-    return std::unique_ptr<Statement>(std::make_unique<PgStatement>(this, std::move(name), std::move(cols)));
+    return std::unique_ptr<Statement>(
+        std::make_unique<PgStatement>(this, std::move(name), sql, std::move(cols), ShapeOf(desc.get())));
   }
 
   bool IsValid() override {
     if (PQstatus(conn_) != CONNECTION_OK) return false;
+    EndReading(nullptr);
     ResultPtr res(PQexec(conn_, "SELECT 1"), &PQclear);
     return PQresultStatus(res.get()) == PGRES_TUPLES_OK;
   }
@@ -309,69 +364,137 @@ class PgDatabase final : public Database {
   std::mutex cancel_mu_;
   PGcancel* cancel_;
   int statements_ = 0;
+  PgStatement* reading_ = nullptr;
 };
 
 PgStatement::~PgStatement() {
-  if (active_) {
-    db_->Cancel();
-    Drain();
-  }
-  if (PQstatus(db_->conn()) == CONNECTION_OK) {
+  Abandon();
+  // (Not while another statement's FETCH is in flight: the name then goes with the connection.)
+  if (PQstatus(db_->conn()) == CONNECTION_OK && db_->reading() == nullptr) {
     std::string sql = "DEALLOCATE " + name_;
     PQclear(PQexec(db_->conn(), sql.c_str()));
   }
 }
 
-void PgStatement::Drain() {
-  current_.reset();
-  while (PGresult* r = PQgetResult(db_->conn())) PQclear(r);
-  active_ = false;
+void PgStatement::Abandon() {
+  if (!active_ && !in_txn_) return;
+  PGconn* conn = db_->conn();
+  if (in_flight_) {  // one bounded batch: read and drop it
+    while (PGresult* r = PQgetResult(conn)) PQclear(r);
+    in_flight_ = false;
+  }
+  (void)EndTransaction(false);
 }
 
-Status PgStatement::Execute(const std::vector<Param>& params) {
-  if (active_) Drain();
+Status PgStatement::EndTransaction(bool commit) {
+  batch_.reset();
+  batch_rows_ = next_row_ = 0;
+  active_ = false;
+  if (db_->reading() == this) db_->set_reading(nullptr);
+  if (!in_txn_) return Status::OK();
+  in_txn_ = false;
+  PGconn* conn = db_->conn();
+  if (PQstatus(conn) != CONNECTION_OK) return Status::Unavailable("connection lost");
+  ResultPtr res(PQexec(conn, commit ? "COMMIT" : "ROLLBACK"), &PQclear);
+  if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return ResultError(conn, res.get(), "commit failed");
+  return Status::OK();
+}
+
+Status PgStatement::Fail(Status error) {
+  if (in_flight_) {
+    while (PGresult* r = PQgetResult(db_->conn())) PQclear(r);
+    in_flight_ = false;
+  }
+  (void)EndTransaction(false);
+  return error;
+}
+
+Status PgStatement::SendFetch() {
+  if (PQsendQuery(db_->conn(), fetch_sql_.c_str()) != 1)
+    return ResultError(db_->conn(), nullptr, "fetch failed");
+  in_flight_ = true;
+  return Status::OK();
+}
+
+Status PgStatement::ReceiveFetch() {
+  PGconn* conn = db_->conn();
+  batch_.reset(PQgetResult(conn));
+  in_flight_ = false;
+  while (PGresult* r = PQgetResult(conn)) PQclear(r);  // the command's end
+  if (PQresultStatus(batch_.get()) != PGRES_TUPLES_OK) return ResultError(conn, batch_.get(), "query failed");
+  if (!checked_shape_) {
+    // A table altered since the prepare: the caller prepares again (as the server's "cached plan must
+    // not change result type" does for a prepared statement).
+    if (!(ShapeOf(batch_.get()) == shape_))
+      return Status::Aborted("query failed: the result's columns changed since the statement was prepared");
+    checked_shape_ = true;
+  }
+  batch_rows_ = PQntuples(batch_.get());
+  next_row_ = 0;
+  last_batch_ = static_cast<size_t>(batch_rows_) < fetch_rows_;
+  return Status::OK();
+}
+
+Status PgStatement::Execute(const std::vector<Param>& params, size_t fetch_rows) {
+  Abandon();
+  db_->EndReading(this);
   std::vector<std::string> texts;
   texts.reserve(params.size());
   for (const Param& p : params) texts.push_back(p.is_int ? std::to_string(p.i) : p.text);
   std::vector<const char*> values;
   for (const auto& t : texts) values.push_back(t.c_str());
   PGconn* conn = db_->conn();
-  if (PQsendQueryPrepared(conn, name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                          nullptr, 0) != 1) {
-    return ResultError(conn, nullptr, "query failed");
+  {
+    ResultPtr res(PQexec(conn, "BEGIN"), &PQclear);
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return ResultError(conn, res.get(), "query failed");
   }
-  PQsetSingleRowMode(conn);
+  in_txn_ = true;
+  const std::string cursor = name_ + "_c";
+  std::string declare = "DECLARE " + cursor + " NO SCROLL CURSOR FOR " + sql_;
+  ResultPtr res(PQexecParams(conn, declare.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                             nullptr, nullptr, 0),
+                &PQclear);
+  if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+    return Fail(ResultError(conn, res.get(), "query failed"));
+  fetch_rows_ = std::max<size_t>(fetch_rows, 1);
+  fetch_sql_ = "FETCH FORWARD " + std::to_string(fetch_rows_) + " FROM " + cursor;
+  checked_shape_ = false;
+  last_batch_ = false;
+  batch_.reset();
+  batch_rows_ = next_row_ = 0;
+  if (Status s = SendFetch(); !s.ok()) return Fail(s);
   active_ = true;
+  db_->set_reading(this);
   return Status::OK();
 }
 
 Result<bool> PgStatement::Next(std::vector<Cell>& row) {
   if (!active_) return false;
-  PGconn* conn = db_->conn();
-  current_.reset(PQgetResult(conn));
-  if (current_ == nullptr) {
-    active_ = false;
-    return false;
-  }
-  ExecStatusType st = PQresultStatus(current_.get());
-  if (st == PGRES_SINGLE_TUPLE) {
-    const int n = PQnfields(current_.get());
-    row.resize(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) {
-      Cell& c = row[static_cast<size_t>(i)];
-      c.null = PQgetisnull(current_.get(), 0, i) != 0;
-      c.data = PQgetvalue(current_.get(), 0, i);
-      c.size = static_cast<size_t>(PQgetlength(current_.get(), 0, i));
+  if (next_row_ >= batch_rows_) {
+    if (!in_flight_) {  // the last batch is done
+      RETURN_IF_ERROR(EndTransaction(true));
+      return false;
     }
-    return true;
+    if (Status s = ReceiveFetch(); !s.ok()) return Fail(s);
+    if (!last_batch_) {  // ask for the next batch now: the server fills it while these rows are used
+      if (Status s = SendFetch(); !s.ok()) return Fail(s);
+    }
+    if (batch_rows_ == 0) {
+      RETURN_IF_ERROR(EndTransaction(true));
+      return false;
+    }
   }
-  if (st == PGRES_TUPLES_OK) {  // end of the result
-    Drain();
-    return false;
+  const PGresult* res = batch_.get();
+  const int r = next_row_++;
+  const int n = PQnfields(res);
+  row.resize(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    Cell& c = row[static_cast<size_t>(i)];
+    c.null = PQgetisnull(res, r, i) != 0;
+    c.data = PQgetvalue(res, r, i);
+    c.size = static_cast<size_t>(PQgetlength(res, r, i));
   }
-  Status err = ResultError(conn, current_.get(), "query failed");
-  Drain();
-  return err;
+  return true;
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ std::vector<ConfigValidation> JdbcSourceConnector::Validate(const connect::Confi
   }
   if (!cfg->query.empty()) {
     TableQuerier q(*cfg, std::nullopt);
-    if (Status s = q.StartQuery(**db); !s.ok()) add("query", s.message());
+    if (Status s = q.Check(**db); !s.ok()) add("query", s.message());
     return out;
   }
   auto tables = FindTables(**db, *cfg);
@@ -116,9 +116,10 @@ std::vector<ConfigValidation> JdbcSourceConnector::Validate(const connect::Confi
         ok &= check("timestamp.column.name", c, cfg->timestamp_columns.size() == 1);
     }
     if (!ok) break;
-    // Prepares each table's query: what else is wrong shows up here.
+    // Prepares each table's query (without running it: a large table would be read for nothing):
+    // what else is wrong shows up here.
     TableQuerier q(*cfg, t);
-    Status s = q.StartQuery(**db);
+    Status s = q.Check(**db);
     if (s.ok()) continue;
     const std::string& m = s.message();
     if (m.find("incrementing") != std::string::npos || m.find("auto-increment") != std::string::npos) {

@@ -1,10 +1,11 @@
 // io.confluent.connect.jdbc.source.JdbcSourceTask: polls its tables (or the custom query) on one
 // database connection. Each Poll either waits (until the next table is due, at most ~1 s at a time,
-// cut short by Stop) or returns up to batch.max.rows rows of one table's result, which stays open
-// across polls while it streams. An outage (connection refused or lost mid-result) is retried
-// (connection.attempts x connection.backoff.ms per Poll, then Unavailable so the runtime backs off and
-// shows it); the read resumes after the last row handed out. Permanent errors (authentication, missing
-// table or column, nullable offset column) fail the task with a message naming the cause.
+// cut short by Stop) or returns up to min(batch.max.rows, 500) rows of one table's result, which stays
+// open across polls while it streams (the database still reads batch.max.rows rows per round trip). An outage
+// (connection refused or lost mid-result) is retried (connection.attempts x connection.backoff.ms per Poll,
+// then Unavailable so the runtime backs off and shows it); the read resumes after the last row handed out.
+// Permanent errors (authentication, missing table or column, nullable offset column) fail the task with a
+// message naming the cause.
 //
 // Thread-safety: the runtime's task thread calls Start/Poll; Stop() may come from another thread.
 #pragma once

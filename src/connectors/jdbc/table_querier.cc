@@ -125,8 +125,15 @@ Status TableQuerier::Prepare(Database& db) {
   ASSIGN_OR_RETURN(statement_, db.Prepare(query_.sql, static_cast<int>(query_.params.size())));
   const std::vector<ColumnInfo>& cols = statement_->columns();
   plans_.clear();
+  field_of_.clear();
+  const std::string& granularity = config_.timestamp_granularity;
+  granularity_ = granularity == "connect_logical" ? 0
+                 : granularity == "nanos_long"    ? 1
+                 : granularity == "nanos_string"  ? 2
+                                                  : 3;
   SchemaBuilder value = SchemaBuilder::Struct();
   if (table_) value.Name(table_->table);
+  int fields = 0;
   for (const ColumnInfo& c : cols) {
     ColumnPlan plan = PlanColumn(c, config_.numeric_mapping);
     if (plan.target == Target::kTimestamp && config_.timestamp_granularity != "connect_logical") {
@@ -138,8 +145,10 @@ Status TableQuerier::Prepare(Database& db) {
     if (plan.target == Target::kSkip) {
       LOG_WARN("jdbc source: column {} of {} has type {}, which is not supported; it is left out", c.name,
                name_, c.type_name);
+      field_of_.push_back(-1);
     } else {
       value.Field(c.name, plan.schema);
+      field_of_.push_back(fields++);
     }
     plans_.push_back(std::move(plan));
   }
@@ -193,6 +202,8 @@ Status TableQuerier::Prepare(Database& db) {
   return Status::OK();
 }
 
+Status TableQuerier::Check(Database& db) { return Prepare(db); }
+
 Status TableQuerier::StartQuery(Database& db) {
   if (statement_ == nullptr) RETURN_IF_ERROR(Prepare(db));
   std::vector<Param> params;
@@ -217,7 +228,7 @@ Status TableQuerier::StartQuery(Database& db) {
       }
     }
   }
-  return statement_->Execute(params);
+  return statement_->Execute(params, static_cast<size_t>(std::max(config_.batch_max_rows, 1)));
 }
 
 Value TableQuerier::CurrentOffset() const {
@@ -237,12 +248,9 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
     return Status::OK();
   }
   const std::vector<connect::Field>& fields = value_schema_->fields();
-  // Per-read constants, so that the per-cell loop compares no strings.
-  const std::string& granularity = config_.timestamp_granularity;
-  const int gran = granularity == "connect_logical" ? 0
-                   : granularity == "nanos_long"    ? 1
-                   : granularity == "nanos_string"  ? 2
-                                                    : 3;
+  if (incrementing_index_ >= 0 && plans_[static_cast<size_t>(incrementing_index_)].target == Target::kSkip) {
+    return Status::InvalidArgument("incrementing column of " + name_ + " has an unsupported type");
+  }
   out.reserve(out.size() + std::min<size_t>(max, 100000));
   for (size_t n = 0; n < max; ++n) {
     ASSIGN_OR_RETURN(bool more, statement_->Next(row_));
@@ -250,23 +258,24 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
       *done = true;
       return Status::OK();
     }
+    // Each column's value straight into its field (the plan made the field's schema, so the value fits it).
     Struct value(value_schema_);
-    size_t field = 0;
     for (size_t i = 0; i < plans_.size(); ++i) {
       const ColumnPlan& plan = plans_[i];
-      if (plan.target == Target::kSkip) continue;
+      const int field = field_of_[i];
+      if (field < 0) continue;
       Value v;
       int32_t nanos = 0;
       if (!row_[i].null) {
         ASSIGN_OR_RETURN(v, ConvertCell(plan, row_[i], config_.db_timezone, &nanos));
       }
-      if (gran != 0 && plan.target == Target::kTimestamp && !v.is_null()) {
+      if (granularity_ != 0 && plan.target == Target::kTimestamp && !v.is_null()) {
         int64_t ms = v.get<int64_t>();
         int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
         int64_t epoch_ns = secs * 1000000000 + nanos;
-        if (gran == 1)
+        if (granularity_ == 1)
           v = Value(epoch_ns);
-        else if (gran == 2)
+        else if (granularity_ == 2)
           v = Value(std::to_string(epoch_ns));
         else
           v = Value(IsoNanos(ms, nanos));
@@ -275,13 +284,12 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
         if (v.is_null()) return Status::InvalidArgument("incrementing column of " + name_ + " is null");
         ASSIGN_OR_RETURN(incrementing_, AsInt64(v, plan.info.name));
       }
-      RETURN_IF_ERROR(value.Put(fields[field].name, std::move(v)));
-      ++field;
+      if (v.is_null() && !plan.schema->optional()) {  // e.g. a MySQL zero date in a NOT NULL column
+        return connect::ValidateValue(*plan.schema, v, fields[static_cast<size_t>(field)].name);
+      }
+      value.PutAtUnchecked(static_cast<size_t>(field), std::move(v));
     }
     // Offsets.
-    if (incrementing_index_ >= 0 && plans_[static_cast<size_t>(incrementing_index_)].target == Target::kSkip) {
-      return Status::InvalidArgument("incrementing column of " + name_ + " has an unsupported type");
-    }
     if (!timestamp_indexes_.empty()) {
       for (size_t k = 0; k < timestamp_indexes_.size(); ++k) {
         size_t ci = static_cast<size_t>(timestamp_indexes_[k]);
@@ -300,15 +308,13 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
         break;
       }
     }
-    connect::SourceRecord r;
+    connect::SourceRecord& r = out.emplace_back();
     r.topic = topic_;
     r.value_schema = value_schema_;
     if (key_schema_ != nullptr) {
       Struct key(key_schema_);
-      for (size_t ci : key_columns_) {
-        const std::string& kname = plans_[ci].info.name;
-        const Value* kv = value.Get(kname);
-        RETURN_IF_ERROR(key.Put(kname, kv != nullptr ? *kv : Value()));
+      for (size_t k = 0; k < key_columns_.size(); ++k) {
+        key.PutAtUnchecked(k, value.GetAt(static_cast<size_t>(field_of_[key_columns_[k]])));
       }
       r.key_schema = key_schema_;
       r.key = Value(std::move(key));
@@ -316,7 +322,6 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
     r.value = Value(std::move(value));
     r.source_partition = partition_;
     if (config_.mode != Mode::kBulk) r.source_offset = CurrentOffset();
-    out.push_back(std::move(r));
   }
   return Status::OK();
 }

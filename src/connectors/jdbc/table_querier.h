@@ -34,7 +34,10 @@ class TableQuerier {
 
   // Restores the committed offset (null: none; Confluent's protocol-0 partition is tried by the caller).
   Status Restore(const connect::Value& offset);
-  // Prepares on `db` if needed and executes the query from the current offset.
+  // Prepares on `db` (a validation: columns, offset columns, types) without executing.
+  Status Check(Database& db);
+  // Prepares on `db` if needed and executes the query from the current offset; the database returns
+  // the rows in batches of batch.max.rows.
   Status StartQuery(Database& db);
   // Appends up to max records; *done is set when the result ended (the querier is then idle).
   Status Read(size_t max, std::vector<connect::SourceRecord>& out, bool* done);
@@ -63,6 +66,8 @@ class TableQuerier {
   std::unique_ptr<Statement> statement_;
   BuiltQuery query_;
   std::vector<ColumnPlan> plans_;
+  std::vector<int> field_of_;  // per column: its field in value_schema_, -1 if left out
+  int granularity_ = 0;        // timestamp.granularity: connect_logical, nanos_long, nanos_string, iso
   connect::SchemaPtr value_schema_;
   connect::SchemaPtr key_schema_;
   std::vector<size_t> key_columns_;

@@ -22,10 +22,15 @@ using ConfigMap = std::map<std::string, std::string>;
 enum class ConnectorType { kSource, kSink };
 std::string_view ConnectorTypeName(ConnectorType type);  // "source" / "sink"
 
+class OffsetStorageReader;  // task.h
+
 // What a connector may ask of the runtime.
 class ConnectorContext {
  public:
   virtual ~ConnectorContext() = default;
+  // The committed offsets of this connector's source partitions, as its tasks see them (Kafka's
+  // SourceConnectorContext.offsetStorageReader()); nullptr when the runtime keeps no offsets.
+  virtual OffsetStorageReader* offset_storage_reader() { return nullptr; }
   // The connector's inputs changed (e.g. new tables): call TaskConfigs() again and restart tasks
   // whose configs differ.
   virtual void RequestTaskReconfiguration() = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "base/logging.h"
+#include "connect/runtime/offset_reader.h"
 #include "connect/runtime/offsets_api.h"
 
 namespace sluice::connect {
@@ -37,7 +38,9 @@ std::vector<std::string> SplitServers(const std::string& list) {
 
 class DistributedHerder::Context : public ConnectorContext {
  public:
-  Context(DistributedHerder* herder, std::string name) : herder_(herder), name_(std::move(name)) {}
+  Context(DistributedHerder* herder, std::string name)
+      : herder_(herder), name_(std::move(name)), reader_(herder->offsets_.get(), name_) {}
+  OffsetStorageReader* offset_storage_reader() override { return &reader_; }
   void RequestTaskReconfiguration() override {
     std::lock_guard<std::mutex> lock(herder_->mu_);
     herder_->requests_.push_back([h = herder_, n = name_] {
@@ -50,6 +53,7 @@ class DistributedHerder::Context : public ConnectorContext {
  private:
   DistributedHerder* herder_;
   std::string name_;
+  StoreOffsetReader reader_;
 };
 
 DistributedHerder::DistributedHerder(const WorkerConfig& config, const PluginRegistry& plugins)

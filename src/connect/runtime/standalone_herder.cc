@@ -4,13 +4,16 @@
 #include <thread>
 
 #include "base/logging.h"
+#include "connect/runtime/offset_reader.h"
 #include "connect/runtime/offsets_api.h"
 
 namespace sluice::connect {
 
 class StandaloneHerder::Context : public ConnectorContext {
  public:
-  Context(StandaloneHerder* herder, std::string name) : herder_(herder), name_(std::move(name)) {}
+  Context(StandaloneHerder* herder, std::string name)
+      : herder_(herder), name_(std::move(name)), reader_(herder->offsets_.get(), name_) {}
+  OffsetStorageReader* offset_storage_reader() override { return &reader_; }
   void RequestTaskReconfiguration() override {
     // Off the connector's thread: the herder may be inside a call into the connector.
     std::thread([h = herder_, n = name_] { h->Reconfigure(n); }).detach();
@@ -20,6 +23,7 @@ class StandaloneHerder::Context : public ConnectorContext {
  private:
   StandaloneHerder* herder_;
   std::string name_;
+  StoreOffsetReader reader_;
 };
 
 StandaloneHerder::StandaloneHerder(const WorkerConfig& config, const PluginRegistry& plugins)

@@ -70,6 +70,7 @@ BuiltQuery BuildQuery(const QuerySpec& spec) {
     switch (spec.mode) {
       case Mode::kIncrementing:
         where = inc + " > " + ph(ParamRole::kIncrementing);
+        if (spec.upper_bound) where += " AND " + inc + " <= " + ph(ParamRole::kIncrementingEnd);
         order = inc + " ASC";
         break;
       case Mode::kTimestamp:

@@ -41,10 +41,13 @@ struct QuerySpec {
   std::string incrementing_column;
   std::vector<std::string> timestamp_columns;
   std::string suffix;
+  // Incrementing mode with an upper bound too: WHERE inc > ? AND inc <= ? (a range of the parallel
+  // initial load).
+  bool upper_bound = false;
 };
 
 // What each placeholder is bound to, in order.
-enum class ParamRole { kTimestampBegin, kTimestampEnd, kIncrementing };
+enum class ParamRole { kTimestampBegin, kTimestampEnd, kIncrementing, kIncrementingEnd };
 
 struct BuiltQuery {
   std::string sql;

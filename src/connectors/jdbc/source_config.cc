@@ -216,6 +216,13 @@ const ConfigDef& JdbcSourceConfigDef() {
             .Importance(Importance::kMedium)
             .Doc("Sluice extension: primary_key keys each record by the table's primary key (a struct of its "
                  "columns); none: no key, as Confluent."));
+    d->Define(
+        Key("initial.load.parallel", ConfigType::kBoolean, kConnector, 9)
+            .Default("false")
+            .Importance(Importance::kMedium)
+            .Doc("Sluice extension (mode incrementing, table mode): a table without a committed offset is "
+                 "first copied as ranges of its incrementing column read by the tasks side by side, then "
+                 "polled after the highest value found."));
     return d;
   }();
   return *def;
@@ -262,6 +269,14 @@ std::vector<std::pair<std::string, std::string>> CrossKeyErrors(const connect::C
   if (Set(props, "query") && mode == "incrementing" && !Set(props, "incrementing.column.name")) {
     out.emplace_back("incrementing.column.name",
                      "query mode with mode incrementing needs incrementing.column.name");
+  }
+  if (auto it = props.find("initial.load.parallel"); it != props.end() && it->second == "true") {
+    if (mode != "incrementing") {
+      out.emplace_back("initial.load.parallel",
+                       "the parallel initial load needs mode incrementing, not '" + mode + "'");
+    }
+    if (Set(props, "query"))
+      out.emplace_back("initial.load.parallel", "the parallel initial load needs table mode");
   }
   if (auto it = props.find("connection.url"); it != props.end() && Set(props, "connection.url")) {
     if (auto url = ParseJdbcUrl(it->second); !url.ok())
@@ -324,6 +339,7 @@ Result<JdbcSourceConfig> ParseJdbcSourceConfig(const connect::ConfigMap& props) 
   out.query_retry_attempts = c.GetInt("query.retry.attempts");
   out.record_key =
       c.GetString("record.key.mode") == "primary_key" ? RecordKeyMode::kPrimaryKey : RecordKeyMode::kNone;
+  out.initial_load_parallel = c.GetBool("initial.load.parallel");
   return out;
 }
 

@@ -50,6 +50,7 @@ struct JdbcSourceConfig {
   std::string timestamp_granularity = "connect_logical";
   int query_retry_attempts = -1;
   RecordKeyMode record_key = RecordKeyMode::kNone;
+  bool initial_load_parallel = false;  // initial_load.h
 };
 
 // Parses and checks everything that needs no database. Errors name the key.

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "base/logging.h"
+#include "connect/api/task.h"
 #include "connectors/jdbc/source_task.h"
 #include "connectors/jdbc/table_querier.h"
 
@@ -208,14 +210,72 @@ Result<std::vector<connect::ConfigMap>> JdbcSourceConnector::TaskConfigs(int max
     if (tables_) tables = *tables_;
   }
   if (tables.empty()) LOG_WARN("jdbc source: no tables to copy yet; no tasks");
-  for (const auto& group : GroupTables(tables, max_tasks)) {
+  const std::vector<std::vector<TableId>> groups = GroupTables(tables, max_tasks);
+  std::vector<LoadRange> ranges;
+  std::vector<std::pair<TableId, int64_t>> tails;
+  if (config_.initial_load_parallel) {
+    ASSIGN_OR_RETURN(std::tie(ranges, tails), PlanInitialLoad(tables, max_tasks));
+  }
+  // The table groups on the first tasks, the ranges over all of them in turn.
+  const size_t tasks =
+      std::min(static_cast<size_t>(std::max(max_tasks, 1)), std::max(groups.size(), ranges.size()));
+  for (size_t i = 0; i < tasks; ++i) {
     nlohmann::json j = nlohmann::json::array();
-    for (const TableId& t : group) j.push_back({t.schema, t.table});
+    std::vector<std::pair<TableId, int64_t>> task_tails;
+    if (i < groups.size()) {
+      for (const TableId& t : groups[i]) {
+        j.push_back({t.schema, t.table});
+        for (const auto& tail : tails) {
+          if (tail.first == t) task_tails.push_back(tail);
+        }
+      }
+    }
+    std::vector<LoadRange> task_ranges;
+    for (size_t r = i; r < ranges.size(); r += tasks) task_ranges.push_back(ranges[r]);
     connect::ConfigMap c = props_;
     c[kTasksTablesKey] = j.dump();
+    if (!task_ranges.empty()) c[kTaskLoadRangesKey] = EncodeRanges(task_ranges);
+    if (!task_tails.empty()) c[kTaskLoadTailsKey] = EncodeTails(task_tails);
     out.push_back(std::move(c));
   }
   return out;
+}
+
+Result<std::pair<std::vector<LoadRange>, std::vector<std::pair<TableId, int64_t>>>>
+JdbcSourceConnector::PlanInitialLoad(const std::vector<TableId>& tables, int max_tasks) {
+  std::vector<LoadRange> ranges;
+  std::vector<std::pair<TableId, int64_t>> tails;
+  connect::OffsetStorageReader* reader = context() != nullptr ? context()->offset_storage_reader() : nullptr;
+  if (reader == nullptr) return std::make_pair(ranges, tails);
+  std::unique_ptr<Database> db;
+  for (const TableId& t : tables) {
+    // A table with a committed offset of its own is past its initial load (or never needed one).
+    ASSIGN_OR_RETURN(connect::Value own, reader->Offset(TablePartition(t)));
+    if (!own.is_null()) continue;
+    // The plan kept in the ranges' offsets, so a restart reads the same ranges.
+    std::optional<LoadPlan> plan;
+    for (int k = 0; k < kMaxLoadRanges && !plan; ++k) {
+      ASSIGN_OR_RETURN(connect::Value off, reader->Offset(RangePartition(t, k)));
+      if (!off.is_null()) plan = PlanFromOffset(off);
+    }
+    if (!plan) {
+      if (db == nullptr) {
+        ASSIGN_OR_RETURN(db, Connect(config_.connect));
+      }
+      std::string column = config_.incrementing_column;
+      if (column.empty()) {
+        ASSIGN_OR_RETURN(column, db->AutoIncrementColumn(t));
+      }
+      if (column.empty()) continue;  // the task reports the missing column
+      ASSIGN_OR_RETURN(plan, PlanTable(*db, t, column, std::max(max_tasks, 1)));
+      if (!plan) continue;  // empty table: nothing to load
+      LOG_INFO("jdbc source: initial load of {}: {} ranges of {} [{}, {}]", t.Qualified(), plan->ranges,
+               column, plan->min, plan->max);
+    }
+    for (int k = 0; k < plan->ranges; ++k) ranges.push_back(LoadRange{t, k, *plan});
+    tails.emplace_back(t, plan->max);
+  }
+  return std::make_pair(std::move(ranges), std::move(tails));
 }
 
 void JdbcSourceConnector::Stop() {

@@ -18,6 +18,7 @@
 
 #include "connect/api/connector.h"
 #include "connectors/jdbc/database.h"
+#include "connectors/jdbc/initial_load.h"
 #include "connectors/jdbc/source_config.h"
 
 namespace sluice::connectors::jdbc {
@@ -38,6 +39,10 @@ class JdbcSourceConnector final : public connect::SourceConnector {
 
  private:
   void Monitor();
+  // initial.load.parallel: the ranges to read and, per planned table, where its ordinary poll starts.
+  // Tables with a committed offset are left out; a plan found in the ranges' offsets is reused.
+  Result<std::pair<std::vector<LoadRange>, std::vector<std::pair<TableId, int64_t>>>> PlanInitialLoad(
+      const std::vector<TableId>& tables, int max_tasks);
 
   connect::ConfigMap props_;
   JdbcSourceConfig config_;

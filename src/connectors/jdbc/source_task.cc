@@ -55,8 +55,38 @@ Status JdbcSourceTask::Start(const connect::ConfigMap& props) {
     }
     queriers_.push_back(std::move(q));
   }
+  RETURN_IF_ERROR(StartInitialLoad(props));
   LOG_INFO("jdbc source task: {} table(s), mode {}, batch.max.rows {}", queriers_.size(),
            props.count("mode") ? props.at("mode") : "", config_.batch_max_rows);
+  return Status::OK();
+}
+
+Status JdbcSourceTask::StartInitialLoad(const connect::ConfigMap& props) {
+  // Tables whose ordinary poll starts after their plan's max when nothing was committed for them.
+  if (auto it = props.find(kTaskLoadTailsKey); it != props.end()) {
+    ASSIGN_OR_RETURN(auto tails, DecodeTails(it->second));
+    for (const auto& [table, max] : tails) {
+      for (auto& q : queriers_) {
+        if (q->is_range() || q->name() != table.Qualified()) continue;
+        ASSIGN_OR_RETURN(connect::Value offset, context()->offset_storage_reader().Offset(q->partition()));
+        if (offset.is_null()) {
+          q->StartAfter(max);
+          LOG_INFO("jdbc source: {} is polled after {} (parallel initial load below)", q->name(), max);
+        }
+      }
+    }
+  }
+  auto it = props.find(kTaskLoadRangesKey);
+  if (it == props.end()) return Status::OK();
+  ASSIGN_OR_RETURN(std::vector<LoadRange> ranges, DecodeRanges(it->second));
+  for (const LoadRange& r : ranges) {
+    auto q = std::make_unique<TableQuerier>(config_, r);
+    ASSIGN_OR_RETURN(connect::Value offset, context()->offset_storage_reader().Offset(q->partition()));
+    if (!offset.is_null()) RETURN_IF_ERROR(q->Restore(offset));
+    if (q->incrementing() >= r.high()) continue;  // this range was copied
+    LOG_INFO("jdbc source: {}: ({}, {}] from {}", q->name(), r.low(), r.high(), q->incrementing());
+    queriers_.push_back(std::move(q));
+  }
   return Status::OK();
 }
 
@@ -167,7 +197,9 @@ Status JdbcSourceTask::Poll(std::vector<connect::SourceRecord>& out) {
   if (done) {
     reading_ = false;
     q.failures = 0;
-    q.next_poll_ms = SteadyMs() + config_.poll_interval_ms;
+    // A range of the initial load is complete once read to its end; tables are polled again.
+    q.next_poll_ms = q.is_range() ? INT64_MAX : SteadyMs() + config_.poll_interval_ms;
+    if (q.is_range()) LOG_INFO("jdbc source: {} copied", q.name());
   }
   return Status::OK();
 }

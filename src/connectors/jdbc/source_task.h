@@ -18,6 +18,7 @@
 
 #include "connect/api/task.h"
 #include "connectors/jdbc/database.h"
+#include "connectors/jdbc/initial_load.h"
 #include "connectors/jdbc/source_config.h"
 #include "connectors/jdbc/table_querier.h"
 
@@ -35,6 +36,8 @@ class JdbcSourceTask final : public connect::SourceTask {
   void Stop() override;
 
  private:
+  // The ranges of a parallel initial load given to this task, and the tables polled after a plan.
+  Status StartInitialLoad(const connect::ConfigMap& props);
   Status EnsureConnected();
   Status Handle(TableQuerier& q, const Status& error);
   void DropConnection();

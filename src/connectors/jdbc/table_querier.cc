@@ -78,6 +78,15 @@ TableQuerier::TableQuerier(const JdbcSourceConfig& config, std::optional<TableId
   }
 }
 
+TableQuerier::TableQuerier(const JdbcSourceConfig& config, const LoadRange& range)
+    : TableQuerier(config, range.table) {
+  range_ = range;
+  name_ += " (initial load range " + std::to_string(range.index + 1) + " of " +
+           std::to_string(range.plan.ranges) + ")";
+  partition_ = RangePartition(range.table, range.index);
+  incrementing_ = range.low();
+}
+
 Status TableQuerier::Restore(const Value& offset) {
   if (const Value* inc = connect::MapGet(offset, "incrementing")) {
     if (auto p = inc->get_if<int64_t>()) incrementing_ = *p;
@@ -109,6 +118,7 @@ Status TableQuerier::Prepare(Database& db) {
   spec.incrementing_column = config_.incrementing_column;
   spec.timestamp_columns = config_.timestamp_columns;
   spec.suffix = config_.query_suffix;
+  spec.upper_bound = range_.has_value();
   if (UsesIncrementing(spec.mode) && spec.incrementing_column.empty() && table_) {
     ASSIGN_OR_RETURN(spec.incrementing_column, db.AutoIncrementColumn(*table_));
     if (spec.incrementing_column.empty()) {
@@ -213,6 +223,9 @@ Status TableQuerier::StartQuery(Database& db) {
       case ParamRole::kIncrementing:
         params.push_back(Param::Int(incrementing_));
         break;
+      case ParamRole::kIncrementingEnd:
+        params.push_back(Param::Int(range_ ? range_->high() : INT64_MAX));
+        break;
       case ParamRole::kTimestampBegin:
         params.push_back(Param::Text(FormatTimestamp(ts_ms_, ts_nanos_, config_.db_timezone,
                                                      timestamp_tz_aware_, timestamp_tz_aware_ && pg)));
@@ -238,6 +251,7 @@ Value TableQuerier::CurrentOffset() const {
     m.push_back(MapEntry{Value("timestamp_nanos"), Value(static_cast<int64_t>(ts_nanos_))});
   }
   if (UsesIncrementing(config_.mode)) m.push_back(MapEntry{Value("incrementing"), Value(incrementing_)});
+  if (range_) AddPlanToOffset(range_->plan, &m);
   return Value(std::move(m));
 }
 

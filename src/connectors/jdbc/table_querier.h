@@ -18,6 +18,7 @@
 #include "connect/api/record.h"
 #include "connectors/jdbc/column_types.h"
 #include "connectors/jdbc/database.h"
+#include "connectors/jdbc/initial_load.h"
 #include "connectors/jdbc/query_builder.h"
 #include "connectors/jdbc/source_config.h"
 
@@ -27,6 +28,15 @@ class TableQuerier {
  public:
   // table: table mode; nullopt: config.query.
   TableQuerier(const JdbcSourceConfig& config, std::optional<TableId> table);
+  // One range of a parallel initial load (initial_load.h): reads (low, high] of the incrementing
+  // column, under the range's own partition, with the plan in its offsets.
+  TableQuerier(const JdbcSourceConfig& config, const LoadRange& range);
+
+  // A range querier (its result ends for good once read to the end).
+  bool is_range() const { return range_.has_value(); }
+  // With no committed offset: start after this incrementing value (the table's plan max).
+  void StartAfter(int64_t incrementing) { incrementing_ = incrementing; }
+  int64_t incrementing() const { return incrementing_; }
 
   const std::string& name() const { return name_; }  // qualified table name or "query"
   const connect::Value& partition() const { return partition_; }
@@ -54,6 +64,7 @@ class TableQuerier {
 
   const JdbcSourceConfig& config_;
   std::optional<TableId> table_;
+  std::optional<LoadRange> range_;
   std::string name_;
   std::string topic_;
   connect::Value partition_;

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "connect/api/json_converter.h"
+#include "connect/api/record.h"
 #include "connectors/jdbc/column_types.h"
+#include "connectors/jdbc/initial_load.h"
 #include "connectors/jdbc/jdbc_url.h"
 #include "connectors/jdbc/query_builder.h"
 #include "connectors/jdbc/source_config.h"
@@ -231,6 +233,67 @@ TEST(SourceConnectorTest, GroupsTablesOverTasks) {
   EXPECT_EQ(g[2].size(), 1u);
   EXPECT_EQ(GroupTables({{"s", "a"}}, 3).size(), 1u);  // min(#tables, tasks.max)
   EXPECT_TRUE(GroupTables({}, 3).empty());
+}
+
+// The parallel initial load's ranges cover [min, max] without gap or overlap, first ones larger.
+TEST(InitialLoadTest, RangesSplitTheSpanEvenly) {
+  auto bounds = [](LoadPlan plan) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    for (int k = 0; k < plan.ranges; ++k) {
+      LoadRange r{TableId{"s", "t"}, k, plan};
+      out.emplace_back(r.low(), r.high());
+    }
+    return out;
+  };
+  using B = std::vector<std::pair<int64_t, int64_t>>;
+  EXPECT_EQ(bounds({1, 10, 3}), (B{{0, 4}, {4, 7}, {7, 10}}));
+  EXPECT_EQ(bounds({5, 5, 1}), (B{{4, 5}}));
+  EXPECT_EQ(bounds({-10, 9, 4}), (B{{-11, -6}, {-6, -1}, {-1, 4}, {4, 9}}));
+  const int64_t big = int64_t{1} << 62;
+  B b = bounds({-big, big, 7});
+  EXPECT_EQ(b.front().first, -big - 1);
+  EXPECT_EQ(b.back().second, big);
+  for (size_t i = 1; i < b.size(); ++i) EXPECT_EQ(b[i].first, b[i - 1].second);
+}
+
+TEST(InitialLoadTest, PlanInOffsetsAndTaskConfigsRoundTrip) {
+  const LoadPlan plan{3, 99, 4};
+  connect::Map m;
+  m.push_back(connect::MapEntry{connect::Value("incrementing"), connect::Value(int64_t{40})});
+  AddPlanToOffset(plan, &m);
+  EXPECT_EQ(PlanFromOffset(connect::Value(m)), plan);
+  EXPECT_FALSE(PlanFromOffset(connect::StringMap({{"incrementing", "1"}})).has_value());
+  std::vector<LoadRange> ranges = {{TableId{"public", "t"}, 1, plan}, {TableId{"", "u"}, 3, plan}};
+  auto decoded = DecodeRanges(EncodeRanges(ranges));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_EQ(decoded->size(), 2u);
+  EXPECT_EQ((*decoded)[1].table.table, "u");
+  EXPECT_EQ((*decoded)[1].index, 3);
+  EXPECT_EQ((*decoded)[1].plan, plan);
+  EXPECT_FALSE(DecodeRanges(R"([["s","t",4,3,99,4]])").ok());  // index beyond the plan
+  EXPECT_FALSE(DecodeRanges("{}").ok());
+  auto tails = DecodeTails(EncodeTails({{TableId{"public", "t"}, 99}}));
+  ASSERT_TRUE(tails.ok());
+  EXPECT_EQ((*tails)[0].second, 99);
+}
+
+TEST(InitialLoadTest, RangeQueryHasAnUpperBoundAndConfigNeedsIncrementing) {
+  QuerySpec spec;
+  spec.dialect = Dialect::kPostgres;
+  spec.mode = Mode::kIncrementing;
+  spec.table = TableId{"public", "t"};
+  spec.incrementing_column = "id";
+  spec.upper_bound = true;
+  BuiltQuery q = BuildQuery(spec);
+  EXPECT_EQ(q.sql, R"(SELECT * FROM "public"."t" WHERE "id" > $1 AND "id" <= $2 ORDER BY "id" ASC)");
+  EXPECT_EQ(q.params, (std::vector<ParamRole>{ParamRole::kIncrementing, ParamRole::kIncrementingEnd}));
+  connect::ConfigMap props = {{"connection.url", "jdbc:postgresql://h/db"},
+                              {"mode", "timestamp"},
+                              {"timestamp.column.name", "ts"},
+                              {"initial.load.parallel", "true"}};
+  bool named = false;
+  for (const auto& [key, msg] : CrossKeyErrors(props)) named |= key == "initial.load.parallel";
+  EXPECT_TRUE(named);
 }
 
 }  // namespace

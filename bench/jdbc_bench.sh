@@ -3,12 +3,15 @@
 # in MariaDB (as pos_uriage, with shop_id), each loaded into a Sluice broker by the JDBC source
 # (mode incrementing on seq, JsonConverter without schemas), beside the databases' own export rates
 # measured in the same run (psql COPY ... TO STDOUT, mariadb --quick) and the worker's peak RSS.
-#   bench/jdbc_bench.sh [ROWS] [BATCH_MAX_ROWS]
+#   [PARALLEL=N] bench/jdbc_bench.sh [ROWS] [BATCH_MAX_ROWS]
 # Needs build/bin/sluice, psql, mariadb, kcat. Everything runs in a throwaway /tmp directory.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rows="${1:-2000000}"
 batch="${2:-10000}"
+# PARALLEL=N: the Sluice extension initial.load.parallel with tasks.max=N (N ranges read side by side).
+tasks="${PARALLEL:-1}"
+parallel=false; [ "${PARALLEL:-0}" -gt 1 ] && parallel=true
 bin="$root/build/bin/sluice"
 dir="$(mktemp -d /tmp/sluice-jdbc-bench-XXXXXX)"
 chmod 755 "$dir"
@@ -26,7 +29,7 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 rate() { python3 -c "print(f'{$1/($3-$2):,.0f}')"; }
 
-echo "== starting PostgreSQL, MariaDB, broker ($rows rows, batch.max.rows=$batch)"
+echo "== starting PostgreSQL, MariaDB, broker ($rows rows, batch.max.rows=$batch, tasks.max=$tasks, initial.load.parallel=$parallel)"
 "$root/scripts/services/postgres" start "$dir/pg" "$pg_port"
 "$root/scripts/services/mariadb" start "$dir/my" "$my_port"
 psql_() { psql -X -q -h "$dir/pg" -p "$pg_port" -U postgres "$@"; }
@@ -84,7 +87,8 @@ incrementing.column.name=seq
 table.whitelist=$table
 topic.prefix=$prefix
 batch.max.rows=$batch
-tasks.max=1
+tasks.max=$tasks
+initial.load.parallel=$parallel
 EOF2
   local t0 t1 last="" peak=0 wpid
   t0=$(now)

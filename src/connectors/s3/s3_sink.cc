@@ -64,6 +64,11 @@ Status S3SinkTask::Start(const connect::ConfigMap& props) {
         "delivery does not hold across restarts");
   }
   format_ = std::make_unique<RecordFormat>(config_);
+  if (config_.store_keys)
+    key_format_ = std::make_unique<RecordFormat>(config_, config_.keys_format, RecordView::kKey);
+  if (config_.store_headers) {
+    headers_format_ = std::make_unique<RecordFormat>(config_, config_.headers_format, RecordView::kHeaders);
+  }
   if (!config_.timezone.empty()) {
     ASSIGN_OR_RETURN(timezone_, TimeZone::Load(config_.timezone));
   }
@@ -77,8 +82,17 @@ Status S3SinkTask::Start(const connect::ConfigMap& props) {
 TopicPartitionWriter& S3SinkTask::WriterFor(const connect::TopicPartition& tp) {
   auto it = writers_.find(tp);
   if (it == writers_.end()) {
-    WriterContext ctx{&config_,      client_.get(), uploader_.get(), partitioner_.get(),
-                      format_.get(), &timezone_,    pool_.get(),     &open_files_};
+    WriterContext ctx;
+    ctx.config = &config_;
+    ctx.client = client_.get();
+    ctx.uploader = uploader_.get();
+    ctx.partitioner = partitioner_.get();
+    ctx.format = format_.get();
+    ctx.key_format = key_format_.get();
+    ctx.headers_format = headers_format_.get();
+    ctx.timezone = &timezone_;
+    ctx.pool = pool_.get();
+    ctx.open_files = &open_files_;
     it = writers_.emplace(tp, std::make_unique<TopicPartitionWriter>(tp, ctx)).first;
   }
   return *it->second;

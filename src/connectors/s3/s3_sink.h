@@ -2,10 +2,11 @@
 // errors as Confluent's) and hands every task the same config; the runtime spreads topic-partitions
 // over the tasks. A task keeps one TopicPartitionWriter per assigned partition, reports in PreCommit
 // only offsets of records in completed objects, and aborts open files on Close (they are rebuilt from
-// the committed offset). S3 trouble that may pass (timeouts, 5xx, connection refused) is returned as
-// a retriable error so the runtime backs off and calls Put again with the same records. Parts and
-// completions upload on a background thread (Uploader) while the task encodes the next records;
-// PreCommit, Open and Close wait for them.
+// the committed offset). With store.kafka.keys/headers every file has keys/headers objects beside the
+// values, and a record without key (resp. headers) fails the task, as Confluent's. S3 trouble that may pass
+// (timeouts, 5xx, connection refused) is returned as a retriable error so the runtime backs off and calls Put
+// again with the same records. Parts and completions upload on a background thread (Uploader) while the task
+// encodes the next records; PreCommit, Open and Close wait for them.
 //
 // Thread-safety: the runtime calls the connector from one thread at a time and a task from its own
 // thread; Stop() may come from another thread and only sets a flag.
@@ -66,6 +67,8 @@ class S3SinkTask final : public connect::SinkTask {
   std::unique_ptr<S3Client> client_;
   std::unique_ptr<Partitioner> partitioner_;
   std::unique_ptr<RecordFormat> format_;
+  std::unique_ptr<RecordFormat> key_format_;      // store.kafka.keys
+  std::unique_ptr<RecordFormat> headers_format_;  // store.kafka.headers
   TimeZone timezone_ = TimeZone::Utc();
   std::unique_ptr<BufferPool> pool_;
   std::unique_ptr<Uploader> uploader_;  // uploads in the background, in order

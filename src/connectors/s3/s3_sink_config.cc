@@ -40,17 +40,17 @@ Result<PartitionerKind> PartitionerOf(std::string_view cls) {
   return it->second;
 }
 
-Result<FormatKind> FormatOf(std::string_view cls) {
+// format.class, keys.format.class or headers.format.class (`key`).
+Result<FormatKind> FormatOf(std::string_view cls, std::string_view key = "format.class") {
+  const std::string prefix =
+      "Invalid value " + std::string(cls) + " for configuration " + std::string(key) + ": ";
   if (cls == kFormatJson || cls == "JsonFormat") return FormatKind::kJson;
   if (cls == kFormatBytes || cls == "ByteArrayFormat") return FormatKind::kByteArray;
   if (cls == kFormatAvro || cls == kFormatParquet || cls == "AvroFormat" || cls == "ParquetFormat") {
-    return Status::InvalidArgument("Invalid value " + std::string(cls) + " for configuration format.class: " +
-                                   Simple(cls) + " is not supported by Sluice yet; use " +
+    return Status::InvalidArgument(prefix + Simple(cls) + " is not supported by Sluice yet; use " +
                                    std::string(kFormatJson) + " or " + std::string(kFormatBytes));
   }
-  return Status::InvalidArgument("Invalid value " + std::string(cls) +
-                                 " for configuration format.class: Class " + std::string(cls) +
-                                 " could not be found");
+  return Status::InvalidArgument(prefix + "Class " + std::string(cls) + " could not be found");
 }
 
 // Cross-field problems: key -> messages.
@@ -95,10 +95,22 @@ std::map<std::string, std::vector<std::string>> CrossChecks(const ParsedConfig& 
   if (c.GetString("aws.access.key.id").empty() != c.GetPassword("aws.secret.access.key").value().empty()) {
     errs["aws.access.key.id"].push_back("aws.access.key.id and aws.secret.access.key must be set together.");
   }
-  if (c.GetBool("store.kafka.keys"))
-    errs["store.kafka.keys"].push_back("store.kafka.keys=true is not supported by Sluice yet.");
+  // Keys and headers: Confluent's formats default to AvroFormat, which Sluice cannot write yet; and
+  // Confluent offers no ByteArrayFormat for headers (they are a list of key/value pairs).
+  if (c.GetBool("store.kafka.keys")) {
+    Result<FormatKind> k = FormatOf(c.GetString("keys.format.class"), "keys.format.class");
+    if (!k.ok()) errs["keys.format.class"].push_back(k.status().message());
+  }
   if (c.GetBool("store.kafka.headers")) {
-    errs["store.kafka.headers"].push_back("store.kafka.headers=true is not supported by Sluice yet.");
+    const std::string& cls = c.GetString("headers.format.class");
+    Result<FormatKind> h = FormatOf(cls, "headers.format.class");
+    if (!h.ok()) {
+      errs["headers.format.class"].push_back(h.status().message());
+    } else if (*h == FormatKind::kByteArray) {
+      std::string m = "Invalid value " + cls + " for configuration headers.format.class: ";
+      m += "ByteArrayFormat cannot write headers; use " + std::string(kFormatJson);
+      errs["headers.format.class"].push_back(std::move(m));
+    }
   }
   return errs;
 }
@@ -190,9 +202,13 @@ const ConfigDef& S3SinkConfigDef() {
         "How to handle records with a null value (tombstones).",
         ValidString::InIgnoreCase({"fail", "ignore", "write"}));
     key("store.kafka.keys", ConfigType::kBoolean, "false", Importance::kLow,
-        "Enable or disable writing keys to storage.");
+        "Enable or disable writing keys to storage (objects <name>.keys<ext> beside the values).");
     key("store.kafka.headers", ConfigType::kBoolean, "false", Importance::kLow,
-        "Enable or disable writing headers to storage.");
+        "Enable or disable writing headers to storage (objects <name>.headers<ext> beside the values).");
+    key("keys.format.class", ConfigType::kClass, std::string(kFormatAvro), Importance::kLow,
+        "The format class to use when writing keys to the store.");
+    key("headers.format.class", ConfigType::kClass, std::string(kFormatAvro), Importance::kLow,
+        "The format class to use when writing headers to the store.");
     key("json.decimal.format", ConfigType::kString, "BASE64", Importance::kLow,
         "Controls which format json converter will serialize decimals in.",
         ValidString::InIgnoreCase({"BASE64", "NUMERIC"}));
@@ -273,6 +289,10 @@ Result<S3SinkConfig> ParseS3SinkConfig(const connect::ConfigMap& props) {
   s.on_null = on_null == "ignore"  ? NullBehavior::kIgnore
               : on_null == "write" ? NullBehavior::kWrite
                                    : NullBehavior::kFail;
+  s.store_keys = c.GetBool("store.kafka.keys");
+  s.store_headers = c.GetBool("store.kafka.headers");
+  if (s.store_keys) s.keys_format = *FormatOf(c.GetString("keys.format.class"));
+  if (s.store_headers) s.headers_format = *FormatOf(c.GetString("headers.format.class"));
   std::string dec = c.GetString("json.decimal.format");
   s.json_decimal_numeric = dec == "NUMERIC" || dec == "numeric";
   s.bytearray_extension = c.GetString("format.bytearray.extension");

@@ -53,6 +53,11 @@ struct S3SinkConfig {
   ExtractorKind extractor = ExtractorKind::kWallclock;
   std::string timestamp_field = "timestamp";
   NullBehavior on_null = NullBehavior::kFail;
+  // Keys and headers in objects of their own beside the values (store.kafka.keys/headers).
+  bool store_keys = false;
+  bool store_headers = false;
+  FormatKind keys_format = FormatKind::kJson;     // keys.format.class
+  FormatKind headers_format = FormatKind::kJson;  // headers.format.class
   bool json_decimal_numeric = false;
   std::string bytearray_extension = ".bin";
   std::string bytearray_separator = "\n";

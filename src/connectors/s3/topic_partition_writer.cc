@@ -20,9 +20,15 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) 
 }  // namespace
 
 TopicPartitionWriter::TopicPartitionWriter(connect::TopicPartition tp, WriterContext ctx)
-    : tp_(std::move(tp)), ctx_(ctx) {}
+    : tp_(std::move(tp)), ctx_(ctx) {
+  formats_.push_back(ctx_.format);
+  if (ctx_.key_format != nullptr) formats_.push_back(ctx_.key_format);
+  if (ctx_.headers_format != nullptr) formats_.push_back(ctx_.headers_format);
+}
 
-TopicPartitionWriter::~TopicPartitionWriter() { *ctx_.open_files -= static_cast<int>(files_.size()); }
+TopicPartitionWriter::~TopicPartitionWriter() {
+  *ctx_.open_files -= static_cast<int>(files_.size() * formats_.size());
+}
 
 std::string TopicPartitionWriter::Prefix(const std::string& encoded) const {
   const S3SinkConfig& c = *ctx_.config;
@@ -33,8 +39,9 @@ std::string TopicPartitionWriter::Prefix(const std::string& encoded) const {
   return p;
 }
 
-std::string TopicPartitionWriter::KeyFor(const std::string& encoded, int64_t start_offset) const {
-  return Prefix(encoded) + ZeroPad(start_offset, ctx_.config->zero_pad_width) + ctx_.format->extension();
+std::string TopicPartitionWriter::KeyFor(const std::string& encoded, int64_t start_offset,
+                                         const RecordFormat& format) const {
+  return Prefix(encoded) + ZeroPad(start_offset, ctx_.config->zero_pad_width) + format.extension();
 }
 
 Status TopicPartitionWriter::LearnPreviousRun(const std::string& encoded) {
@@ -54,7 +61,12 @@ Status TopicPartitionWriter::LearnPreviousRun(const std::string& encoded) {
     std::string_view rest = std::string_view(o.key).substr(prefix.size());
     size_t digits = 0;
     while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
-    if (digits == 0 || digits > 18 || rest.substr(digits) != ctx_.format->extension()) continue;
+    if (digits == 0 || digits > 18) continue;
+    const std::string_view ext = rest.substr(digits);
+    if (std::none_of(formats_.begin(), formats_.end(),
+                     [&](const RecordFormat* f) { return f->extension() == ext; })) {
+      continue;
+    }
     int64_t start = std::stoll(std::string(rest.substr(0, digits)));
     if (start >= first_offset_) starts.insert(start);
   }
@@ -69,12 +81,14 @@ Status TopicPartitionWriter::Rotate() {
   // Every file's completion is queued even when the uploader reports an error (it resumes later).
   Status first;
   for (auto& [encoded, file] : files_) {
-    Status s = file->Complete(*ctx_.uploader);
-    if (first.ok() && !s.ok()) first = s;
-    completing_.push_back(Completing{file->start_offset(), file->upload()});
-    LOG_DEBUG("S3 sink: completing {}", file->key());
+    for (auto& obj : file.objects) {
+      Status s = obj->Complete(*ctx_.uploader);
+      if (first.ok() && !s.ok()) first = s;
+      completing_.push_back(Completing{obj->start_offset(), obj->upload()});
+      LOG_DEBUG("S3 sink: completing {}", obj->key());
+    }
   }
-  *ctx_.open_files -= static_cast<int>(files_.size());
+  *ctx_.open_files -= static_cast<int>(files_.size() * formats_.size());
   files_.clear();
   record_count_ = 0;
   base_time_ = -1;
@@ -102,9 +116,14 @@ Status TopicPartitionWriter::Write(const connect::SinkRecord& r, int64_t now_ms)
   }
   ASSIGN_OR_RETURN(int64_t ts, ctx_.partitioner->RotationTime(r, now_ms));
   ASSIGN_OR_RETURN(std::string encoded, ctx_.partitioner->Encode(r, now_ms));
-  thread_local std::string scratch;
-  scratch.clear();
-  RETURN_IF_ERROR(ctx_.format->Append(r, scratch));
+  // Every view is encoded before anything is written (keys and headers first, as Confluent checks
+  // them first): a record that fails leaves the objects of the file aligned.
+  thread_local std::vector<std::string> scratch;
+  scratch.resize(formats_.size());
+  for (size_t i = formats_.size(); i-- > 0;) {
+    scratch[i].clear();
+    RETURN_IF_ERROR(formats_[i]->Append(r, scratch[i]));
+  }
 
   bool rotate = false;
   if (record_count_ > 0) {
@@ -123,21 +142,27 @@ Status TopicPartitionWriter::Write(const connect::SinkRecord& r, int64_t now_ms)
 
   auto it = files_.find(encoded);
   if (it == files_.end()) {
-    if (*ctx_.open_files >= c.max_open_files) {
+    const int objects = static_cast<int>(formats_.size());
+    if (*ctx_.open_files + objects > c.max_open_files) {
       return Status::InvalidArgument(
           "S3 sink: " + std::to_string(*ctx_.open_files) +
-          " files are open in this task, "
+          " files are open in this task (keys and headers objects count as files), "
           "the limit s3.max.open.files; lower flush.size or rotate.interval.ms, use "
           "fewer partition values, or raise s3.max.open.files");
     }
-    // The buffer holds a part plus the record that fills it.
-    auto obj = std::make_unique<S3Object>(KeyFor(encoded, off), off, c.gzip, c.compression_level, ctx_.pool,
-                                          static_cast<size_t>(c.part_size) + 65536);
-    it = files_.emplace(encoded, std::move(obj)).first;
-    ++*ctx_.open_files;
+    File file;
+    file.start_offset = off;
+    for (const RecordFormat* f : formats_) {
+      // The buffer holds a part plus the record that fills it.
+      file.objects.push_back(std::make_unique<S3Object>(KeyFor(encoded, off, *f), off, c.gzip,
+                                                        c.compression_level, ctx_.pool,
+                                                        static_cast<size_t>(c.part_size) + 65536));
+    }
+    it = files_.emplace(encoded, std::move(file)).first;
+    *ctx_.open_files += objects;
   }
-  S3Object* obj = it->second.get();
-  RETURN_IF_ERROR(obj->Append(scratch));
+  File& file = it->second;
+  for (size_t i = 0; i < file.objects.size(); ++i) RETURN_IF_ERROR(file.objects[i]->Append(scratch[i]));
   next_offset_ = off + 1;
   if (record_count_ == 0) {
     base_time_ = ts;
@@ -150,9 +175,19 @@ Status TopicPartitionWriter::Write(const connect::SinkRecord& r, int64_t now_ms)
   }
   ++record_count_;
   current_encoded_ = encoded;
-  if (obj->PartReady(static_cast<size_t>(c.part_size))) RETURN_IF_ERROR(obj->UploadPart(*ctx_.uploader));
-  if (record_count_ >= c.flush_size) return Rotate();
-  return Status::OK();
+  // The record is taken: full parts and the rotation are queued even if the uploader reports an error
+  // (the retried batch skips this record), so file boundaries never depend on S3 trouble.
+  Status first;
+  for (auto& obj : file.objects) {
+    if (!obj->PartReady(static_cast<size_t>(c.part_size))) continue;
+    Status s = obj->UploadPart(*ctx_.uploader);
+    if (first.ok()) first = std::move(s);
+  }
+  if (record_count_ >= c.flush_size) {
+    Status s = Rotate();
+    if (first.ok()) first = std::move(s);
+  }
+  return first;
 }
 
 Status TopicPartitionWriter::Tick(int64_t now_ms, bool had_records) {
@@ -168,7 +203,7 @@ Status TopicPartitionWriter::Tick(int64_t now_ms, bool had_records) {
 std::optional<int64_t> TopicPartitionWriter::CommittableOffset() const {
   if (next_offset_ < 0) return std::nullopt;
   int64_t off = next_offset_;
-  for (const auto& [enc, f] : files_) off = std::min(off, f->start_offset());
+  for (const auto& [enc, f] : files_) off = std::min(off, f.start_offset);
   for (const Completing& f : completing_) {
     if (!f.upload->done.load()) off = std::min(off, f.start_offset);
   }
@@ -176,8 +211,10 @@ std::optional<int64_t> TopicPartitionWriter::CommittableOffset() const {
 }
 
 void TopicPartitionWriter::Abort() {
-  for (auto& [enc, f] : files_) f->Abort(*ctx_.uploader);
-  *ctx_.open_files -= static_cast<int>(files_.size());
+  for (auto& [enc, f] : files_) {
+    for (auto& obj : f.objects) obj->Abort(*ctx_.uploader);
+  }
+  *ctx_.open_files -= static_cast<int>(files_.size() * formats_.size());
   files_.clear();
   // Not committed: whoever owns the partition next writes them again from the committed offset.
   for (const Completing& f : completing_) f.upload->cancelled = true;

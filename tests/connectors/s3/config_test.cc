@@ -101,6 +101,45 @@ TEST(S3ConfigTest, AvroAndParquetRecognisedButRefused) {
   EXPECT_FALSE(ParseS3SinkConfig(p).ok());
 }
 
+TEST(S3ConfigTest, KeysAndHeadersFormats) {
+  connect::ConfigMap p = Seed();
+  Result<S3SinkConfig> c = ParseS3SinkConfig(p);
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->store_keys);
+  EXPECT_FALSE(c->store_headers);
+  // Confluent's keys.format.class / headers.format.class default to AvroFormat, refused by Sluice.
+  p["store.kafka.keys"] = "true";
+  p["store.kafka.headers"] = "true";
+  std::vector<ConfigValidation> v = ValidateS3SinkConfig(p);
+  ASSERT_EQ(ErrorsOf(v, "keys.format.class").size(), 1u);
+  EXPECT_EQ(
+      ErrorsOf(v, "keys.format.class")[0],
+      "Invalid value io.confluent.connect.s3.format.avro.AvroFormat for configuration keys.format.class: "
+      "AvroFormat is not supported by Sluice yet; use io.confluent.connect.s3.format.json.JsonFormat or "
+      "io.confluent.connect.s3.format.bytearray.ByteArrayFormat");
+  ASSERT_EQ(ErrorsOf(v, "headers.format.class").size(), 1u);
+  EXPECT_TRUE(ErrorsOf(v, "store.kafka.keys").empty());
+  EXPECT_FALSE(ParseS3SinkConfig(p).ok());
+  p["keys.format.class"] = "io.confluent.connect.s3.format.bytearray.ByteArrayFormat";
+  p["headers.format.class"] = "io.confluent.connect.s3.format.bytearray.ByteArrayFormat";
+  v = ValidateS3SinkConfig(p);
+  EXPECT_TRUE(ErrorsOf(v, "keys.format.class").empty());
+  ASSERT_EQ(ErrorsOf(v, "headers.format.class").size(), 1u);
+  EXPECT_NE(ErrorsOf(v, "headers.format.class")[0].find("ByteArrayFormat cannot write headers"),
+            std::string::npos);
+  p["headers.format.class"] = "io.confluent.connect.s3.format.json.JsonFormat";
+  c = ParseS3SinkConfig(p);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->store_keys);
+  EXPECT_TRUE(c->store_headers);
+  EXPECT_EQ(c->keys_format, FormatKind::kByteArray);
+  EXPECT_EQ(c->headers_format, FormatKind::kJson);
+  // Off: the formats are not looked at (Confluent's Avro default is fine then).
+  p["store.kafka.keys"] = "false";
+  p["keys.format.class"] = "io.confluent.connect.s3.format.avro.AvroFormat";
+  EXPECT_TRUE(ParseS3SinkConfig(p).ok());
+}
+
 TEST(S3ConfigTest, SecretNeverInValidationOutput) {
   connect::ConfigMap p = Seed();
   p["aws.secret.access.key"] = "TOPSECRET";

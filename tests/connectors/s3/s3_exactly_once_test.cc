@@ -1,7 +1,8 @@
 // Exactly-once under failures: 100,000 records while the worker is killed with -9 at five random
 // moments (files rotate by count and, between bursts, by idle time, so boundaries depend on the wall
-// clock), and S3 stopped for 30 s mid-stream. Afterwards every record is in exactly one object, every
-// object is whole, and the task reported the outage and recovered.
+// clock; keys and headers are stored too), and S3 stopped for 30 s mid-stream. Afterwards every record
+// is in exactly one object, every object is whole, keys and headers objects match their values
+// objects line for line, and the task reported the outage and recovered.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -28,21 +29,32 @@ class S3ExactlyOnceTest : public ::testing::Test {
     ASSERT_TRUE(client_->CreateBucket().ok());
     char tmpl[] = "/tmp/sluice-s3eos-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    std::ofstream(dir_ + "/sink.json") << nlohmann::json{
-        {"name", "eos-sink"},
-        {"config",
-         {{"connector.class", "S3SinkConnector"},
-          {"s3.bucket.name", "eos"},
-          {"store.url", s3_.endpoint()},
-          {"aws.access.key.id", "S3RVER"},
-          {"aws.secret.access.key", "S3RVER"},
-          {"s3.retry.backoff.ms", "50"},
-          {"storage.class", "io.confluent.connect.s3.storage.S3Storage"},
-          {"format.class", "io.confluent.connect.s3.format.json.JsonFormat"},
-          {"flush.size", "997"},
-          {"rotate.interval.ms", "400"},
-          {"topics", "eos"},
-          {"tasks.max", "2"}}}}.dump();
+    WriteSinkConfig(false);
+  }
+  // The connector file; with `keys` the sink also stores keys and headers (and records get them).
+  void WriteSinkConfig(bool keys) {
+    keys_ = keys;
+    nlohmann::json sink = {{"name", "eos-sink"},
+                           {"config",
+                            {{"connector.class", "S3SinkConnector"},
+                             {"s3.bucket.name", "eos"},
+                             {"store.url", s3_.endpoint()},
+                             {"aws.access.key.id", "S3RVER"},
+                             {"aws.secret.access.key", "S3RVER"},
+                             {"s3.retry.backoff.ms", "50"},
+                             {"storage.class", "io.confluent.connect.s3.storage.S3Storage"},
+                             {"format.class", "io.confluent.connect.s3.format.json.JsonFormat"},
+                             {"flush.size", "997"},
+                             {"rotate.interval.ms", "400"},
+                             {"topics", "eos"},
+                             {"tasks.max", "2"}}}};
+    if (keys) {
+      sink["config"]["store.kafka.keys"] = "true";
+      sink["config"]["keys.format.class"] = "io.confluent.connect.s3.format.json.JsonFormat";
+      sink["config"]["store.kafka.headers"] = "true";
+      sink["config"]["headers.format.class"] = "io.confluent.connect.s3.format.json.JsonFormat";
+    }
+    std::ofstream(dir_ + "/sink.json") << sink.dump();
   }
   void TearDown() override {
     std::error_code ec;
@@ -66,18 +78,63 @@ class S3ExactlyOnceTest : public ::testing::Test {
   void ProduceBursts(int from, int to, int burst, std::mt19937& rng) {
     for (int start = from; start < to; start += burst) {
       std::vector<std::string> lines;
-      for (int i = start; i < std::min(to, start + burst); ++i)
-        lines.push_back("{\"seq\":" + std::to_string(i) + "}");
-      ASSERT_TRUE(Produce(broker_->bootstrap(), "eos", lines));
+      for (int i = start; i < std::min(to, start + burst); ++i) {
+        std::string line;
+        if (keys_) line.append("k").append(std::to_string(i)).append("|");
+        line.append("{\"seq\":").append(std::to_string(i)).append("}");
+        lines.push_back(std::move(line));
+      }
+      if (keys_) {
+        ASSERT_TRUE(Produce(broker_->bootstrap(), "eos", lines, -1, "|", {"src=eos"}));
+      } else {
+        ASSERT_TRUE(Produce(broker_->bootstrap(), "eos", lines));
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 900));
     }
   }
-  // Counts every seq over all objects; also checks each object is whole lines of {"seq":N}.
+  // Every object, listed per partition (s3rver lists at most 1000 objects).
+  std::map<std::string, std::string> All() {
+    std::map<std::string, std::string> all;
+    for (int p = 0; p < 3; ++p)
+      all.merge(ReadAll(*client_, "topics/eos/partition=" + std::to_string(p) + "/"));
+    return all;
+  }
+  // Counts every seq over all values objects; also checks each object is whole lines of {"seq":N}
+  // and, with keys_, that the keys and headers objects beside it match it line for line.
   std::vector<int> Count(int n, size_t* objects, std::string* bad) {
     std::vector<int> seen(static_cast<size_t>(n), 0);
-    auto all = ReadAll(*client_, "topics/");
+    auto all = All();
     *objects = all.size();
+    auto ends = [](const std::string& s, const std::string& suffix) {
+      return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
     for (const auto& [key, body] : all) {
+      if (ends(key, ".keys.json") || ends(key, ".headers.json")) {
+        const std::string stem = key.substr(0, key.rfind('.', key.size() - 6));
+        if (all.count(stem + ".json") == 0) *bad += key + " has no values object\n";
+        continue;
+      }
+      if (keys_) {
+        const std::string stem = key.substr(0, key.size() - 5);
+        auto k = all.find(stem + ".keys.json");
+        auto h = all.find(stem + ".headers.json");
+        if (k == all.end() || h == all.end()) {
+          *bad += key + " lacks its keys or headers object\n";
+        } else {
+          std::string want_keys, want_headers;
+          std::istringstream in(body);
+          std::string line;
+          while (std::getline(in, line)) {
+            int v = -1;
+            std::sscanf(line.c_str(), "{\"seq\":%d}", &v);
+            want_keys += "\"k" + std::to_string(v) + "\"\n";
+            want_headers += R"({"headers":[{"key":"src","value":"eos"}]})"
+                            "\n";
+          }
+          if (k->second != want_keys) *bad += k->first + " does not match its values\n";
+          if (h->second != want_headers) *bad += h->first + " does not match its values\n";
+        }
+      }
       if (body.empty() || body.back() != '\n') *bad += key + " is not whole lines\n";
       std::istringstream in(body);
       std::string line;
@@ -120,7 +177,7 @@ class S3ExactlyOnceTest : public ::testing::Test {
       i = j;
     }
     std::string listing;
-    for (const auto& [key, body] : ReadAll(*client_, "topics/")) {
+    for (const auto& [key, body] : All()) {
       listing += key + " lines=" + std::to_string(std::count(body.begin(), body.end(), '\n')) +
                  " first=" + body.substr(0, body.find('\n')) + "\n";
     }
@@ -130,6 +187,7 @@ class S3ExactlyOnceTest : public ::testing::Test {
   }
 
   std::unique_ptr<BrokerProcess> broker_;
+  bool keys_ = false;
   S3rverProcess s3_;
   std::unique_ptr<connectors::s3::S3Client> client_;
   std::string dir_;
@@ -137,6 +195,7 @@ class S3ExactlyOnceTest : public ::testing::Test {
 
 TEST_F(S3ExactlyOnceTest, KilledFiveTimesEveryRecordOnce) {
   constexpr int kRecords = 100000;
+  WriteSinkConfig(/*keys=*/true);  // keys and headers objects too, rebuilt with the values
   std::mt19937 rng(std::random_device{}());
   std::thread producer([&] {
     std::mt19937 prng(rng());

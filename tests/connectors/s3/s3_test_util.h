@@ -1,10 +1,15 @@
 // Helpers of the S3 integration tests: an s3rver child (scripts/services/s3rver) on a free port, an
-// S3Client for it (access key S3RVER), producing lines with kcat, reading every object back.
+// S3Client for it (access key S3RVER), producing lines (with keys and headers) with kcat, reading
+// every object back, a process's RSS.
 // Thread-safety: test-thread only.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,9 +56,12 @@ class S3rverProcess {
   int port_ = 0;
 };
 
-// Produces `lines` (one record each) to topic/partition with kcat; true on success.
+// Produces `lines` (one record each) to topic/partition with kcat; true on success. With `key_delim`
+// a line is key<delim>value (a line without the delimiter has a null key); `headers` ("name=value")
+// go on every record.
 inline bool Produce(const std::string& bootstrap, const std::string& topic,
-                    const std::vector<std::string>& lines, int partition = -1) {
+                    const std::vector<std::string>& lines, int partition = -1,
+                    const std::string& key_delim = "", const std::vector<std::string>& headers = {}) {
   char tmpl[] = "/tmp/sluice-kcat-XXXXXX";
   int fd = mkstemp(tmpl);
   std::string path = tmpl;
@@ -63,9 +71,12 @@ inline bool Produce(const std::string& bootstrap, const std::string& topic,
     if (write(fd, all.data(), all.size()) != static_cast<ssize_t>(all.size())) return false;
     close(fd);
   }
-  std::string cmd = "kcat -P -b " + bootstrap + " -t " + topic +
-                    (partition >= 0 ? " -p " + std::to_string(partition) : "") + " -X linger.ms=5 -l " +
-                    path + " 2>/dev/null";
+  std::string hs;
+  for (const auto& h : headers) hs += " -H '" + h + "'";
+  std::string cmd = "kcat -P -b " + bootstrap + " -t " + topic + hs +
+                    (partition >= 0 ? " -p " + std::to_string(partition) : "") +
+                    (key_delim.empty() ? "" : " -K '" + key_delim + "'") + " -X linger.ms=5 -l " + path +
+                    " 2>/dev/null";
   int rc = std::system(cmd.c_str());
   std::filesystem::remove(path);
   return rc == 0;
@@ -81,6 +92,34 @@ inline std::map<std::string, std::string> ReadAll(connectors::s3::S3Client& c, c
     out[o.key] = body.ok() ? *body : "<unreadable>";
   }
   return out;
+}
+
+// The pid of the running process whose command line has `arg` (e.g. a worker's properties file).
+inline pid_t PidWithArg(const std::string& arg) {
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t at = 0;
+    while (at < cmdline.size()) {
+      size_t end = cmdline.find('\0', at);
+      if (end == std::string::npos) end = cmdline.size();
+      if (cmdline.compare(at, end - at, arg) == 0) return static_cast<pid_t>(std::stol(name));
+      at = end + 1;
+    }
+  }
+  return -1;
+}
+
+// VmRSS of a process in bytes (from /proc/<pid>/status); -1 if unknown.
+inline int64_t RssBytes(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "VmRSS:  1234 kB"
+  }
+  return -1;
 }
 
 inline std::vector<std::string> Keys(const std::map<std::string, std::string>& objects) {

@@ -15,6 +15,7 @@
 #include "connect/api/base64.h"
 #include "connect/api/json_schema_reader.h"
 #include "connect/api/json_text.h"
+#include "connect/api/json_value_writer.h"
 
 namespace sluice::connect {
 namespace {
@@ -29,21 +30,15 @@ using json_text::NumberText;
 using json_text::RawNumber;
 using json_text::TypeName;
 using json_text::Write;
+using json_write::At;
+using json_write::Child;
+using json_write::Index;
+using json_write::ToJson;
 
 constexpr std::string_view kEnvelopeError =
     "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain "
     "additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your "
     "converter configuration.";
-
-std::string At(std::string_view path) {
-  return path.empty() ? std::string() : " for field: \"" + std::string(path) + "\"";
-}
-std::string Child(std::string_view path, std::string_view name) {
-  return path.empty() ? std::string(name) : std::string(path) + "." + std::string(name);
-}
-std::string Index(std::string_view path, size_t i) {
-  return std::string(path) + "[" + std::to_string(i) + "]";
-}
 
 std::string_view JsonTypeName(SchemaType type) {
   switch (type) {
@@ -73,249 +68,6 @@ std::string_view JsonTypeName(SchemaType type) {
       return "struct";
   }
   return "";
-}
-
-// ---- Connect -> JSON ----
-
-Result<Json> SchemalessToJson(const Value& v, std::string_view path) {
-  switch (v.kind()) {
-    case ValueKind::kNull:
-      return Json(nullptr);
-    case ValueKind::kBool:
-      return Json(v.get<bool>());
-    case ValueKind::kInt8:
-      return Json(v.get<int8_t>());
-    case ValueKind::kInt16:
-      return Json(v.get<int16_t>());
-    case ValueKind::kInt32:
-      return Json(v.get<int32_t>());
-    case ValueKind::kInt64:
-      return Json(v.get<int64_t>());
-    case ValueKind::kFloat32:
-      return JavaNumber(v.get<float>());
-    case ValueKind::kFloat64:
-      return JavaNumber(v.get<double>());
-    case ValueKind::kString:
-      return Json(v.get<std::string>());
-    case ValueKind::kBytes:
-      return Json(Base64Encode(v.get<Bytes>()));
-    case ValueKind::kArray: {
-      Json out = Json::array();
-      const Array& items = v.get<Array>();
-      for (size_t i = 0; i < items.size(); ++i) {
-        ASSIGN_OR_RETURN(Json item, SchemalessToJson(items[i], Index(path, i)));
-        out.push_back(std::move(item));
-      }
-      return out;
-    }
-    case ValueKind::kMap: {
-      const Map& m = v.get<Map>();
-      bool object_mode = true;
-      for (const MapEntry& e : m) object_mode = object_mode && e.key.kind() == ValueKind::kString;
-      Json out = object_mode ? Json::object() : Json::array();
-      for (const MapEntry& e : m) {
-        ASSIGN_OR_RETURN(Json value, SchemalessToJson(e.value, path));
-        if (object_mode) {
-          out[e.key.get<std::string>()] = std::move(value);
-        } else {
-          ASSIGN_OR_RETURN(Json key, SchemalessToJson(e.key, path));
-          out.push_back(Json::array({std::move(key), std::move(value)}));
-        }
-      }
-      return out;
-    }
-    case ValueKind::kStruct:
-      return Status::InvalidArgument("Mismatching schema: a Struct needs a STRUCT schema" + At(path));
-  }
-  return Status::Internal("unknown value kind");
-}
-
-Result<Json> ToJson(const JsonConverterConfig& cfg, const Schema* schema, const Value& v,
-                    std::string_view path) {
-  if (schema == nullptr) return SchemalessToJson(v, path);
-  if (v.is_null()) {
-    if (schema->default_value() != nullptr && cfg.replace_null_with_default) {
-      return ToJson(cfg, schema, *schema->default_value(), path);
-    }
-    if (schema->optional()) return Json(nullptr);
-    return Status::InvalidArgument(
-        "Conversion error: null value for field that is required and has no default value" + At(path));
-  }
-  if (!KindMatches(schema->type(), v.kind())) {
-    return Status::InvalidArgument("Invalid type for " + schema->DebugName() + ": " +
-                                   std::string(ValueKindName(v.kind())) + At(path));
-  }
-  switch (schema->type()) {
-    case SchemaType::kBytes:
-      if (schema->name() == kDecimalLogicalName) {
-        Result<int32_t> scale = DecimalScale(*schema);
-        if (!scale.ok()) return Status::InvalidArgument(scale.status().message() + At(path));
-        if (cfg.decimal_format == DecimalFormat::kNumeric) {
-          Result<std::string> text = DecimalToString(v.get<Bytes>(), *scale);
-          if (!text.ok()) return Status::InvalidArgument(text.status().message() + At(path));
-          return RawNumber(*text);
-        }
-      }
-      return Json(Base64Encode(v.get<Bytes>()));
-    case SchemaType::kArray: {
-      Json out = Json::array();
-      const Array& items = v.get<Array>();
-      for (size_t i = 0; i < items.size(); ++i) {
-        ASSIGN_OR_RETURN(Json item, ToJson(cfg, schema->value_schema().get(), items[i], Index(path, i)));
-        out.push_back(std::move(item));
-      }
-      return out;
-    }
-    case SchemaType::kMap: {
-      bool object_mode = schema->key_schema()->type() == SchemaType::kString;
-      Json out = object_mode ? Json::object() : Json::array();
-      for (const MapEntry& e : v.get<Map>()) {
-        ASSIGN_OR_RETURN(Json key, ToJson(cfg, schema->key_schema().get(), e.key, path));
-        ASSIGN_OR_RETURN(Json value, ToJson(cfg, schema->value_schema().get(), e.value, path));
-        if (object_mode) {
-          if (!key.is_string())
-            return Status::InvalidArgument("Map key must be a non-null string" + At(path));
-          out[key.get_ref<const std::string&>()] = std::move(value);
-        } else {
-          out.push_back(Json::array({std::move(key), std::move(value)}));
-        }
-      }
-      return out;
-    }
-    case SchemaType::kStruct: {
-      const Struct& s = v.get<Struct>();
-      if (s.schema().get() != schema && !(*s.schema() == *schema)) {
-        return Status::InvalidArgument("Mismatching schema." + At(path));
-      }
-      Json out = Json::object();
-      for (const Field& f : schema->fields()) {
-        ASSIGN_OR_RETURN(
-            Json fv, ToJson(cfg, f.schema.get(), s.GetAt(static_cast<size_t>(f.index)), Child(path, f.name)));
-        out[f.name] = std::move(fv);
-      }
-      return out;
-    }
-    default:
-      return SchemalessToJson(v, path);
-  }
-}
-
-// Where a value sits, for error messages: a chain on the stack, turned into text ("order.items[2]")
-// only when an error or the general writer needs it.
-struct Path {
-  const Path* parent = nullptr;
-  std::string_view field;                 // a struct field, or
-  size_t index = std::string_view::npos;  // an array element
-  std::string Text() const {
-    if (parent == nullptr) return std::string(field);
-    std::string base = parent->Text();
-    return index != std::string_view::npos ? Index(base, index) : Child(base, field);
-  }
-};
-
-template <typename T>
-void AppendInteger(T v, std::string& out) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out.append(buf, static_cast<size_t>(r.ptr - buf));
-}
-
-// Appends the JSON of `v` to `out`, byte-identical to Write(ToJson(...)) but without building a
-// nlohmann tree for the common shapes (structs, arrays, strings, integers, booleans, bytes, nulls);
-// other shapes go through ToJson.
-Status WriteDirect(const JsonConverterConfig& cfg, const Schema* schema, const Value& v, const Path& path,
-                   std::string& out) {
-  auto generic = [&]() -> Status {
-    ASSIGN_OR_RETURN(Json j, ToJson(cfg, schema, v, path.Text()));
-    Write(j, out);
-    return Status::OK();
-  };
-  if (schema == nullptr) return generic();
-  if (v.is_null()) {
-    if (schema->optional() && (schema->default_value() == nullptr || !cfg.replace_null_with_default)) {
-      out += "null";
-      return Status::OK();
-    }
-    return generic();
-  }
-  if (!KindMatches(schema->type(), v.kind())) return generic();
-  switch (schema->type()) {
-    case SchemaType::kInt8:
-      AppendInteger(v.get<int8_t>(), out);
-      return Status::OK();
-    case SchemaType::kInt16:
-      AppendInteger(v.get<int16_t>(), out);
-      return Status::OK();
-    case SchemaType::kInt32:
-      AppendInteger(v.get<int32_t>(), out);
-      return Status::OK();
-    case SchemaType::kInt64:
-      AppendInteger(v.get<int64_t>(), out);
-      return Status::OK();
-    case SchemaType::kBoolean:
-      out += v.get<bool>() ? "true" : "false";
-      return Status::OK();
-    case SchemaType::kString:
-      json_text::WriteString(v.get<std::string>(), out);
-      return Status::OK();
-    case SchemaType::kFloat32:
-    case SchemaType::kFloat64: {
-      // Java's text as a number; NaN and the infinities as strings (JavaNumber).
-      double d = schema->type() == SchemaType::kFloat32 ? v.get<float>() : v.get<double>();
-      std::string text = schema->type() == SchemaType::kFloat32 ? JavaFloatToString(v.get<float>())
-                                                                : JavaDoubleToString(v.get<double>());
-      if (std::isfinite(d)) {
-        out += text;
-      } else {
-        json_text::WriteString(text, out);
-      }
-      return Status::OK();
-    }
-    case SchemaType::kBytes:
-      if (schema->name() == kDecimalLogicalName) {
-        Result<int32_t> scale = DecimalScale(*schema);
-        if (!scale.ok() || cfg.decimal_format == DecimalFormat::kNumeric) {
-          Result<std::string> text = scale.ok() ? DecimalToString(v.get<Bytes>(), *scale) : scale.status();
-          if (!text.ok()) return generic();  // ToJson words the error
-          out += *text;
-          return Status::OK();
-        }
-      }
-      out += '"';
-      out += Base64Encode(v.get<Bytes>());
-      out += '"';
-      return Status::OK();
-    case SchemaType::kArray: {
-      out += '[';
-      const Array& items = v.get<Array>();
-      for (size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) out += ',';
-        RETURN_IF_ERROR(WriteDirect(cfg, schema->value_schema().get(), items[i], Path{&path, {}, i}, out));
-      }
-      out += ']';
-      return Status::OK();
-    }
-    case SchemaType::kStruct: {
-      const Struct& st = v.get<Struct>();
-      if (st.schema().get() != schema && !(*st.schema() == *schema)) {
-        return Status::InvalidArgument("Mismatching schema." + At(path.Text()));
-      }
-      out += '{';
-      bool first = true;
-      for (const Field& f : schema->fields()) {
-        if (!first) out += ',';
-        first = false;
-        json_text::WriteString(f.name, out);
-        out += ':';
-        RETURN_IF_ERROR(WriteDirect(cfg, f.schema.get(), st.GetAt(static_cast<size_t>(f.index)),
-                                    Path{&path, f.name}, out));
-      }
-      out += '}';
-      return Status::OK();
-    }
-    default:  // maps
-      return generic();
-  }
 }
 
 Result<Json> SchemaToJson(const JsonConverterConfig& cfg, const Schema& schema) {
@@ -627,21 +379,29 @@ JsonConverter::JsonConverter(JsonConverterConfig config)
     : config_(config), cache_(std::make_shared<SchemaCache>()) {}
 
 Result<std::string> JsonConverter::FromConnectData(const Schema* schema, const Value& value) const {
-  if (schema == nullptr && value.is_null()) return std::string("null");
   std::string out;
   out.reserve(128);
-  if (!config_.schemas_enable) {
-    RETURN_IF_ERROR(WriteDirect(config_, schema, value, Path{}, out));
-    return out;
-  }
+  RETURN_IF_ERROR(AppendConnectData(schema, value, out));
+  return out;
+}
+
+Status JsonConverter::AppendConnectData(const Schema* schema, const Value& value, std::string& out) const {
+  // A null record with no schema is the literal null, also with schemas.enable (see the header).
+  if (!config_.schemas_enable || (schema == nullptr && value.is_null()))
+    return AppendPayload(schema, value, out);
+  const size_t old_size = out.size();
   out += "{\"schema\":";
   if (schema != nullptr) {
     // Records of one source share their schema object: its JSON text is built once.
     std::lock_guard<std::mutex> lock(cache_->mu);
     if (cache_->ptr != schema || cache_->alive.expired()) {
-      ASSIGN_OR_RETURN(Json schema_json, SchemaToJson(config_, *schema));
+      Result<Json> schema_json = SchemaToJson(config_, *schema);
+      if (!schema_json.ok()) {
+        out.resize(old_size);
+        return schema_json.status();
+      }
       cache_->text.clear();
-      Write(schema_json, cache_->text);
+      Write(*schema_json, cache_->text);
       cache_->ptr = schema;
       cache_->alive = schema->weak_from_this();
     }
@@ -650,15 +410,19 @@ Result<std::string> JsonConverter::FromConnectData(const Schema* schema, const V
     out += "null";
   }
   out += ",\"payload\":";
-  RETURN_IF_ERROR(WriteDirect(config_, schema, value, Path{}, out));
+  Status s = json_write::WriteValue(config_, schema, value, out);
+  if (!s.ok()) {
+    out.resize(old_size);
+    return s;
+  }
   out += '}';
-  return out;
+  return Status::OK();
 }
 
 Status JsonConverter::AppendPayload(const Schema* schema, const Value& value, std::string& out) const {
   const size_t old_size = out.size();
   Status s = schema == nullptr && value.is_null() ? (out += "null", Status::OK())
-                                                  : WriteDirect(config_, schema, value, Path{}, out);
+                                                  : json_write::WriteValue(config_, schema, value, out);
   if (!s.ok()) out.resize(old_size);
   return s;
 }

@@ -48,6 +48,9 @@ class JsonConverter {
   // (Kafka's null record, for which Kafka returns null bytes) is the literal `null` here; the
   // Converter plugin (connect/converters) turns it into a null Kafka value.
   Result<std::string> FromConnectData(const Schema* schema, const Value& value) const;
+  // What FromConnectData returns, appended to `out` (the source runtime reuses one buffer); on error
+  // `out` is left as it was.
+  Status AppendConnectData(const Schema* schema, const Value& value, std::string& out) const;
   // The payload alone (what FromConnectData writes with schemas.enable=false, whatever the config),
   // appended to `out`; on error `out` is left as it was. The S3 sink's JsonFormat writes lines so.
   Status AppendPayload(const Schema* schema, const Value& value, std::string& out) const;

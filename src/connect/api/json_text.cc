@@ -3,6 +3,7 @@
 #include "connect/api/json_text.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -159,15 +160,17 @@ Json JavaNumber(float v) {
 // everything else raw UTF-8. Invalid UTF-8 (impossible in Java) becomes U+FFFD.
 void WriteString(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
+  // Printable ASCII but the quote and the backslash: copied as is.
+  static constexpr std::array<bool, 256> kPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c < 0x80; ++c) t[static_cast<size_t>(c)] = c != '"' && c != '\\';
+    return t;
+  }();
   out += '"';
   for (size_t i = 0; i < s.size();) {
     // Runs of plain printable ASCII are copied at once.
     size_t run = i;
-    while (run < s.size()) {
-      auto r = static_cast<unsigned char>(s[run]);
-      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
-      ++run;
-    }
+    while (run < s.size() && kPlain[static_cast<unsigned char>(s[run])]) ++run;
     if (run > i) {
       out.append(s.data() + i, run - i);
       i = run;

@@ -62,6 +62,13 @@ Result<std::optional<std::string>> JsonConverterPlugin::FromConnectData(std::str
   return std::optional<std::string>(std::move(json));
 }
 
+Result<bool> JsonConverterPlugin::AppendFromConnectData(std::string_view /*topic*/, const Schema* schema,
+                                                        const Value& value, std::string& out) {
+  if (schema == nullptr && value.is_null()) return false;
+  RETURN_IF_ERROR(converter_.AppendConnectData(schema, value, out));
+  return true;
+}
+
 Result<SchemaAndValue> JsonConverterPlugin::ToConnectData(std::string_view /*topic*/,
                                                           std::optional<std::string_view> bytes) {
   if (!bytes) return SchemaAndValue{};

@@ -28,6 +28,8 @@ class JsonConverterPlugin final : public Converter {
   Status Configure(const ConfigMap& props, bool is_key) override;
   Result<std::optional<std::string>> FromConnectData(std::string_view topic, const Schema* schema,
                                                      const Value& value) override;
+  Result<bool> AppendFromConnectData(std::string_view topic, const Schema* schema, const Value& value,
+                                     std::string& out) override;
   Result<SchemaAndValue> ToConnectData(std::string_view topic,
                                        std::optional<std::string_view> bytes) override;
 

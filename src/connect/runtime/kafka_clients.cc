@@ -129,6 +129,10 @@ rd_kafka_resp_err_t Produce(rd_kafka_t* rk, const ProduceArgs& a) {
   return code;
 }
 
+int ProduceBatch(rd_kafka_topic_t* rkt, int32_t partition, rd_kafka_message_t* messages, int count) {
+  return rd_kafka_produce_batch(rkt, partition, RD_KAFKA_MSG_F_COPY, messages, count);
+}
+
 Result<int32_t> PartitionCount(rd_kafka_t* rk, const std::string& topic, int timeout_ms) {
   rd_kafka_topic_t* t = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;

@@ -66,6 +66,11 @@ struct ProduceArgs {
   void* opaque = nullptr;  // the message's _private, seen by the delivery report
 };
 rd_kafka_resp_err_t Produce(rd_kafka_t* rk, const ProduceArgs& args);
+// Messages (payload, len, key, key_len, _private as the delivery report's opaque) to one topic and
+// partition (RD_KAFKA_PARTITION_UA: the partitioner's choice) with rd_kafka_produce_batch: payloads are
+// copied and every message gets the current time as its timestamp. Returns how many were taken; each
+// message's err says why one was not (after __QUEUE_FULL every later one fails too).
+int ProduceBatch(rd_kafka_topic_t* rkt, int32_t partition, rd_kafka_message_t* messages, int count);
 
 // "Local: Broker transport failure" etc. as a Status (kUnavailable for retriable errors).
 Status KafkaError(rd_kafka_resp_err_t err, std::string_view context);

@@ -154,6 +154,9 @@ Status WorkerSourceTask::Execute() {
       s = SendRecord(r);
       if (!s.ok()) break;
     }
+    // What was taken before a failure still goes out, as it would have one by one.
+    Status flushed = FlushBatch();
+    if (s.ok()) s = flushed;
     if (!s.ok()) {
       result = s;
       break;
@@ -199,15 +202,33 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
       },
       &t, where));
   bool skipped = t.skipped;
-  std::optional<std::string> key;
-  std::optional<std::string> value;
+  // A record that cannot join the pending batch (other topic or partition, headers, its own timestamp)
+  // sends the batch first, so that records go out in order.
+  const int32_t kafka_partition = record.kafka_partition.value_or(RD_KAFKA_PARTITION_UA);
+  rd_kafka_topic_t* rkt = nullptr;
+  bool batchable = false;
+  if (keep && !skipped) {
+    rkt = TopicHandle(record.topic);
+    batchable = rkt != nullptr && record.headers.empty() && !record.timestamp;
+    constexpr size_t kMaxBatch = 10000;
+    constexpr size_t kMaxBatchBytes = 4 << 20;
+    if (!pending_.empty() && (!batchable || rkt != pending_rkt_ || kafka_partition != pending_partition_ ||
+                              pending_.size() >= kMaxBatch || arena_.size() >= kMaxBatchBytes)) {
+      RETURN_IF_ERROR(FlushBatch());
+    }
+  }
+  // Key and value bytes go to the end of the arena (after the pending batch's).
+  const size_t record_at = arena_.size();
+  Pending p;
   HeadersPtr headers;
   if (keep && !skipped) {
     RETURN_IF_ERROR(WithTolerance(
         "KEY_CONVERTER",
         [&]() -> Status {
-          ASSIGN_OR_RETURN(
-              key, key_converter_->FromConnectData(record.topic, record.key_schema.get(), record.key));
+          p.key_at = arena_.size();
+          ASSIGN_OR_RETURN(p.has_key, key_converter_->AppendFromConnectData(
+                                          record.topic, record.key_schema.get(), record.key, arena_));
+          p.key_len = arena_.size() - p.key_at;
           return Status::OK();
         },
         &t, where));
@@ -217,8 +238,10 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
     RETURN_IF_ERROR(WithTolerance(
         "VALUE_CONVERTER",
         [&]() -> Status {
-          ASSIGN_OR_RETURN(value, value_converter_->FromConnectData(record.topic, record.value_schema.get(),
-                                                                    record.value));
+          p.value_at = arena_.size();
+          ASSIGN_OR_RETURN(p.has_value, value_converter_->AppendFromConnectData(
+                                            record.topic, record.value_schema.get(), record.value, arena_));
+          p.value_len = arena_.size() - p.value_at;
           return Status::OK();
         },
         &t, where));
@@ -245,39 +268,53 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
   Submitted& sub = submitted_.emplace_back();
   if (!partition.is_null()) {
     if (!last_partition_json_ || !(partition == last_partition_value_)) {
-      ASSIGN_OR_RETURN(std::string json, SchemalessJson().FromConnectData(nullptr, partition));
-      last_partition_json_ = std::make_shared<const std::string>(OffsetStore::Canonical(json));
-      last_partition_value_ = partition;
+      Result<std::string> json = SchemalessJson().FromConnectData(nullptr, partition);
+      if (!json.ok()) {
+        submitted_.pop_back();
+        return json.status();
+      }
+      last_partition_json_ = std::make_shared<const std::string>(OffsetStore::Canonical(*json));
+      last_partition_value_ = std::move(partition);
     }
     sub.partition = last_partition_json_;
     sub.offset = std::move(offset);
   }
   if (!keep || skipped) {
+    arena_.resize(record_at);  // a key converted before the value failed
     sub.acked = true;
     return Status::OK();
   }
-  int32_t kafka_partition = record.kafka_partition.value_or(RD_KAFKA_PARTITION_UA);
-  int64_t ts = record.timestamp.value_or(0);
-  rd_kafka_topic_t* rkt = TopicHandle(record.topic);
+  if (batchable) {
+    if (pending_.empty()) {
+      pending_rkt_ = rkt;
+      pending_partition_ = kafka_partition;
+      if (pending_topic_ != record.topic) pending_topic_ = record.topic;
+    }
+    p.sub = &sub;
+    pending_.push_back(p);
+    return Status::OK();
+  }
+  // One by one (the batch before it was sent above, so the arena holds only this record).
   while (true) {
     ProduceArgs args;
     args.topic = record.topic.c_str();
     args.rkt = rkt;
     args.partition = kafka_partition;
-    if (key) {
-      args.key = key->data();
-      args.key_len = key->size();
+    if (p.has_key) {
+      args.key = arena_.data() + p.key_at;
+      args.key_len = p.key_len;
     }
-    if (value) {
-      args.value = value->data();
-      args.value_len = value->size();
+    if (p.has_value) {
+      args.value = arena_.data() + p.value_at;
+      args.value_len = p.value_len;
     }
-    args.timestamp = ts;
+    args.timestamp = record.timestamp.value_or(0);
     args.headers = headers.get();
     args.opaque = &sub;
     rd_kafka_resp_err_t err = Produce(producer_.get(), args);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       (void)headers.release();  // now owned by librdkafka
+      arena_.resize(record_at);
       if (record.topic != last_topic_) {
         NoteActiveTopic(setup_.id.connector, record.topic);
         last_topic_ = record.topic;
@@ -289,9 +326,71 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
       rd_kafka_poll(producer_.get(), 10);
       continue;
     }
+    arena_.resize(record_at);
     submitted_.pop_back();
     return KafkaError(err, "produce to " + record.topic);
   }
+}
+
+Status WorkerSourceTask::FlushBatch() {
+  if (pending_.empty()) return Status::OK();
+  size_t n = pending_.size();
+  messages_.assign(n, rd_kafka_message_t{});
+  for (size_t i = 0; i < n; ++i) {
+    const Pending& p = pending_[i];
+    rd_kafka_message_t& m = messages_[i];
+    m.partition = pending_partition_;
+    if (p.has_value) {
+      m.payload = arena_.data() + p.value_at;
+      m.len = p.value_len;
+    }
+    if (p.has_key) {
+      m.key = arena_.data() + p.key_at;
+      m.key_len = p.key_len;
+    }
+    m._private = p.sub;
+  }
+  Status result;
+  size_t start = 0;
+  while (start < n) {
+    const int count = static_cast<int>(n - start);
+    // Payloads are copied; each message's err tells whether it was taken.
+    if (ProduceBatch(pending_rkt_, pending_partition_, messages_.data() + start, count) == count) break;
+    size_t i = start;
+    while (i < n && messages_[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) ++i;
+    if (i == n) break;
+    rd_kafka_resp_err_t err = messages_[i].err;
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !stopping()) {
+      // The queue is full from message i on: wait for deliveries and submit the rest again (only those
+      // not taken, in order).
+      size_t w = i;
+      for (size_t j = i; j < n; ++j) {
+        if (messages_[j].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          messages_[w] = messages_[j];
+          messages_[w++].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        }
+      }
+      n = w;
+      start = i;
+      rd_kafka_poll(producer_.get(), 10);
+      continue;
+    }
+    // Not sent: never commit past it (later records may have gone out; they are repeated after a
+    // restart, as after a crash).
+    auto* sub = static_cast<Submitted*>(messages_[i]._private);
+    sub->acked = true;
+    sub->failed = true;
+    result = KafkaError(err, "produce to " + pending_topic_);
+    break;
+  }
+  if (pending_topic_ != last_topic_) {
+    NoteActiveTopic(setup_.id.connector, pending_topic_);
+    last_topic_ = pending_topic_;
+  }
+  last_rkt_ = pending_rkt_;
+  pending_.clear();
+  arena_.clear();
+  return result;
 }
 
 Status WorkerSourceTask::CollectAcked() {

@@ -1,10 +1,12 @@
 // WorkerSourceTask: see worker_source_task.h.
 #include "connect/runtime/worker_source_task.h"
+#include "connect/runtime/offset_reader.h"
 
 #include <chrono>
 
 #include "base/logging.h"
 #include "connect/api/json_converter.h"
+#include "connect/runtime/offset_reader.h"
 #include "connect/runtime/offsets_api.h"
 
 namespace sluice::connect {
@@ -20,22 +22,6 @@ const JsonConverter& SchemalessJson() {
   return conv;
 }
 
-class ReaderImpl : public OffsetStorageReader {
- public:
-  ReaderImpl(OffsetStore* store, std::string connector) : store_(store), connector_(std::move(connector)) {}
-  Result<Value> Offset(const Value& partition) override {
-    ASSIGN_OR_RETURN(std::string json, SchemalessJson().FromConnectData(nullptr, partition));
-    std::optional<std::string> off = store_->Get(connector_, json);
-    if (!off) return Value();
-    ASSIGN_OR_RETURN(SchemaAndValue sv, SchemalessJson().ToConnectData(*off));
-    return std::move(sv.value);
-  }
-
- private:
-  OffsetStore* store_;
-  std::string connector_;
-};
-
 class SourceContextImpl : public SourceTaskContext {
  public:
   SourceContextImpl(const ConfigMap* configs, OffsetStore* store, std::string connector)
@@ -45,7 +31,7 @@ class SourceContextImpl : public SourceTaskContext {
 
  private:
   const ConfigMap* configs_;
-  ReaderImpl reader_;
+  StoreOffsetReader reader_;
 };
 
 }  // namespace

@@ -1,6 +1,5 @@
 // WorkerSourceTask: see worker_source_task.h.
 #include "connect/runtime/worker_source_task.h"
-#include "connect/runtime/offset_reader.h"
 
 #include <chrono>
 

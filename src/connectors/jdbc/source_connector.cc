@@ -260,7 +260,14 @@ JdbcSourceConnector::PlanInitialLoad(const std::vector<TableId>& tables, int max
     }
     if (!plan) {
       if (db == nullptr) {
-        ASSIGN_OR_RETURN(db, Connect(config_.connect));
+        auto c = Connect(config_.connect);
+        if (!c.ok() && IsConnectionError(c.status())) {
+          // Tasks must start anyway: the tables not planned yet are read by their ordinary poll.
+          LOG_WARN("jdbc source: cannot plan the initial load ({}); the remaining tables are polled as usual",
+                   c.status().message());
+          break;
+        }
+        ASSIGN_OR_RETURN(db, std::move(c));
       }
       std::string column = config_.incrementing_column;
       if (column.empty()) {

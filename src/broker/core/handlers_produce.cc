@@ -2,11 +2,13 @@
 // records), apply idempotent-producer checks, append (offsets assigned by rewriting the batch header
 // in place; no re-encoding, except that a topic whose compression.type names a codec gets batches in
 // other codecs recompressed), answer with the base offset. acks=0 gets no response; acks=1 and acks=-1
-// are the same on a single node: the data is in the log (and fsynced when the flush policy says so)
-// before the answer.
+// are the same on a single node: the data is in the log before the answer, and fdatasynced when the
+// flush policy says so: the answer then waits for the flusher thread (group commit; the event loop
+// goes on serving other connections meanwhile).
 // Thread-safety: loop thread only.
 #include "broker/core/broker.h"
 #include "broker/storage/log.h"
+#include "broker/storage/log_manager.h"
 #include "kafka/protocol/error_codes.h"
 #include "kafka/protocol/generated/produce.h"
 #include "kafka/protocol/record_batch.h"
@@ -37,6 +39,8 @@ void Broker::HandleProduce(const RequestContext& ctx, kafka::AnyMessage& body) {
   auto& req = body.As<msg::ProduceRequest>();
   const int64_t now = NowMs();
   msg::ProduceResponse resp;
+  std::vector<std::pair<size_t, size_t>> to_flush;  // (topic, partition) indexes in resp
+  std::vector<storage::Log*> flush_logs;
   for (auto& topic : req.topic_data) {
     msg::ProduceResponse::TopicProduceResponse tr;
     tr.name = topic.name;
@@ -92,17 +96,52 @@ void Broker::HandleProduce(const RequestContext& ctx, kafka::AnyMessage& body) {
           pr.log_append_time_ms = appended->log_append_time_ms;
           pr.log_start_offset = appended->log_start_offset;
           OnAppended(*part);
+          if (appended->flush_due) {
+            to_flush.emplace_back(resp.responses.size(), tr.partition_responses.size());
+            flush_logs.push_back(part->log);
+          }
         }
       }
       tr.partition_responses.push_back(std::move(pr));
     }
     resp.responses.push_back(std::move(tr));
   }
-  if (req.acks == 0) {
-    ctx.conn->Done();
+  if (flush_logs.empty()) {
+    if (req.acks == 0) {
+      ctx.conn->Done();
+    } else {
+      Respond(ctx, resp);
+    }
     return;
   }
-  Respond(ctx, resp);
+  // Answer once every flush it needs has completed; a failed fdatasync fails its partition.
+  struct Pending {
+    RequestContext ctx;
+    msg::ProduceResponse resp;
+    int16_t acks;
+    size_t remaining;
+  };
+  auto pending = std::make_shared<Pending>(Pending{ctx, std::move(resp), req.acks, flush_logs.size() + 1});
+  auto finish = [this, pending] {
+    if (--pending->remaining > 0) return;
+    if (pending->acks == 0) {
+      pending->ctx.conn->Done();
+    } else {
+      Respond(pending->ctx, pending->resp);
+    }
+  };
+  for (size_t i = 0; i < flush_logs.size(); ++i) {
+    logs_->SubmitFlush(flush_logs[i], now, [pending, finish, at = to_flush[i]](const Status& st) {
+      if (!st.ok()) {
+        auto& pr = pending->resp.responses[at.first].partition_responses[at.second];
+        pr.error_code = static_cast<int16_t>(ErrorCode::kKafkaStorageError);
+        pr.error_message = "flush: " + st.ToString();
+        pr.base_offset = -1;
+      }
+      finish();
+    });
+  }
+  finish();
 }
 
 }  // namespace sluice::broker

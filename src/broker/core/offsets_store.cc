@@ -10,8 +10,11 @@ namespace sluice::broker {
 
 OffsetsTopicStore::OffsetsTopicStore(asio::io_context& io,
                                      std::function<PartitionState*(int32_t)> partition_of,
-                                     std::function<void(PartitionState&)> on_appended)
-    : io_(io), partition_of_(std::move(partition_of)), on_appended_(std::move(on_appended)) {}
+                                     std::function<void(PartitionState&)> on_appended, FlushFn flush)
+    : io_(io),
+      partition_of_(std::move(partition_of)),
+      on_appended_(std::move(on_appended)),
+      flush_(std::move(flush)) {}
 
 void OffsetsTopicStore::Append(int32_t partition, std::vector<group::GroupRecord> records,
                                std::function<void(Status)> done) {
@@ -36,6 +39,11 @@ void OffsetsTopicStore::Append(int32_t partition, std::vector<group::GroupRecord
       auto appended = part->log->Append(std::span<uint8_t>(*batch), now);
       result = appended.ok() ? Status::OK() : appended.status();
       if (appended.ok()) on_appended_(*part);
+      if (appended.ok() && appended->flush_due) {
+        // Answered when the flush completed (through the io_context, never from inside this call).
+        flush_(part->log, [done = std::move(done)](const Status& st) { done(st); });
+        return;
+      }
     }
   }
   // Answer asynchronously: the coordinator may call Append while in the middle of its own work.

@@ -13,12 +13,18 @@
 namespace sluice::broker {
 
 struct PartitionState;
+namespace storage {
+class Log;
+}
 
 class OffsetsTopicStore : public group::GroupStore {
  public:
-  // `partition_of(p)` returns __consumer_offsets partition p (nullptr if absent); `now_ms` the clock.
+  // `partition_of(p)` returns __consumer_offsets partition p (nullptr if absent); `on_appended` is
+  // told of each append; `flush(log, done)` runs a flush the flush policy asked for (the append's
+  // result is reported once it completed).
+  using FlushFn = std::function<void(storage::Log*, std::function<void(const Status&)>)>;
   OffsetsTopicStore(asio::io_context& io, std::function<PartitionState*(int32_t)> partition_of,
-                    std::function<void(PartitionState&)> on_appended);
+                    std::function<void(PartitionState&)> on_appended, FlushFn flush);
 
   void Append(int32_t partition, std::vector<group::GroupRecord> records,
               std::function<void(Status)> done) override;
@@ -27,6 +33,7 @@ class OffsetsTopicStore : public group::GroupStore {
   asio::io_context& io_;
   std::function<PartitionState*(int32_t)> partition_of_;
   std::function<void(PartitionState&)> on_appended_;
+  FlushFn flush_;
 };
 
 }  // namespace sluice::broker

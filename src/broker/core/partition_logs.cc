@@ -100,6 +100,8 @@ Status Broker::OpenStorage() {
   options.log_dirs = config_.log_dirs;
   options.default_config = BrokerLogDefaults(config_);
   options.retention_check_interval_ms = config_.log_retention_check_interval_ms;
+  // fdatasyncs on the flusher thread; their completions (e.g. a Produce's answer) come back here.
+  options.post_flush_completion = [&io = io_](std::function<void()> fn) { asio::post(io, std::move(fn)); };
   ASSIGN_OR_RETURN(logs_, storage::LogManager::Open(std::move(options)));
   if (!logs_->clean_start()) LOG_WARN("log directories were not shut down cleanly: recovered the logs");
 
@@ -148,7 +150,10 @@ Status Broker::OpenStorage() {
         const TopicInfo* t = topics_.Find(kOffsetsTopic);
         return t ? FindPartition(*t, p) : nullptr;
       },
-      [this](PartitionState& part) { OnAppended(part); });
+      [this](PartitionState& part) { OnAppended(part); },
+      [this](storage::Log* log, std::function<void(const Status&)> done) {
+        logs_->SubmitFlush(log, NowMs(), std::move(done));
+      });
   group::GroupConfig gc;
   gc.initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms;
   gc.min_session_timeout_ms = config_.group_min_session_timeout_ms;

@@ -50,6 +50,11 @@ Status IndexFile::Sync(bool fsync) {
   return Status::OK();
 }
 
+Result<File> IndexFile::DupFile() const {
+  if (!file_.valid()) return File();
+  return file_.Dup();
+}
+
 Status IndexFile::Remove() {
   RETURN_IF_ERROR(file_.Close());
   return RemoveFile(path_);

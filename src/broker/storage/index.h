@@ -44,6 +44,8 @@ class IndexFile {
   void Clear();
   // Writes entries not yet in the file; with `fsync` also fdatasyncs it.
   Status Sync(bool fsync);
+  // A second descriptor of the file (invalid File if it was never opened).
+  Result<File> DupFile() const;
   // Closes and unlinks the file.
   Status Remove();
   Status Close() { return file_.Close(); }

@@ -232,9 +232,9 @@ Result<AppendResult> Log::AppendToActive(std::span<const uint8_t> batch, const R
   result.last_offset = h.last_offset();
   result.log_append_time_ms = log_append_time_ms;
   result.log_start_offset = log_start_offset_;
-  if (unflushed_messages_ >= config_.flush_interval_messages ||
-      (config_.flush_interval_ms != LogConfig::kNever &&
-       now_ms - last_flush_ms_ >= config_.flush_interval_ms)) {
+  if (deferred_flush_) {
+    result.flush_due = FlushDue(now_ms);
+  } else if (FlushDue(now_ms)) {
     RETURN_IF_ERROR(Flush());
     last_flush_ms_ = now_ms;
   }
@@ -359,13 +359,29 @@ Status Log::Flush() {
   return Status::OK();
 }
 
+bool Log::FlushDue(int64_t now_ms) const {
+  return !closed_ && unflushed_messages_ > 0 &&
+         (unflushed_messages_ >= config_.flush_interval_messages ||
+          (config_.flush_interval_ms != LogConfig::kNever && last_flush_ms_ >= 0 &&
+           now_ms - last_flush_ms_ >= config_.flush_interval_ms));
+}
+
+Result<FlushJob> Log::PrepareFlush(int64_t now_ms) {
+  if (closed_) return Status::Aborted(dir_ + ": log is closed");
+  FlushJob job;
+  job.key = this;
+  ASSIGN_OR_RETURN(job.files, active()->PrepareSync());
+  unflushed_messages_ = 0;
+  last_flush_ms_ = now_ms;
+  return job;
+}
+
 Status Log::MaybeFlush(int64_t now_ms) {
   if (unflushed_messages_ == 0) {
     last_flush_ms_ = now_ms;
     return Status::OK();
   }
-  if (config_.flush_interval_ms != LogConfig::kNever &&
-      now_ms - last_flush_ms_ >= config_.flush_interval_ms) {
+  if (!deferred_flush_ && FlushDue(now_ms)) {
     RETURN_IF_ERROR(Flush());
     last_flush_ms_ = now_ms;
   }

@@ -3,7 +3,8 @@
 //
 // Append assigns offsets by rewriting a validated batch's baseOffset in place, rolls segments by size
 // and age, and fdatasyncs according to flush.messages / flush.ms (by default never: the OS page cache
-// decides, as in Kafka). Read returns whole batches as one buffer. Retention, DeleteRecords and
+// decides, as in Kafka): itself, or with deferred flushes (the broker) by handing a FlushJob to the
+// Flusher thread. Read returns whole batches as one buffer. Retention, DeleteRecords and
 // compaction remove data; offsets never change.
 //
 // Thread-safety: none. A Log is used only from the broker's event-loop thread (LogManager owns it).
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "broker/storage/flusher.h"
 #include "broker/storage/log_config.h"
 #include "broker/storage/segment.h"
 #include "kafka/protocol/record_batch.h"
@@ -43,6 +45,9 @@ struct AppendResult {
   int64_t log_append_time_ms = -1;  // -1 unless message.timestamp.type is LogAppendTime
   int64_t log_start_offset = 0;
   bool durable = false;  // the batch was fdatasynced before Append returned
+  // With deferred flushes: the flush policy wants an fdatasync now (PrepareFlush + Flusher); the batch
+  // is durable once that flush completes.
+  bool flush_due = false;
 };
 
 struct ReadResult {
@@ -173,7 +178,16 @@ class Log {
 
   // fdatasync of everything appended so far.
   Status Flush();
-  // Flushes if flush.ms has passed since the last flush and data is pending.
+  // Deferred flushes: Append and MaybeFlush no longer fdatasync; Append reports flush_due instead and
+  // the owner calls PrepareFlush and runs the job on the Flusher.
+  void set_deferred_flush(bool on) { deferred_flush_ = on; }
+  // Deferred flushes: data is pending and flush.messages or flush.ms says it is time.
+  bool FlushDue(int64_t now_ms) const;
+  // A job whose fdatasyncs make everything appended so far durable (resets the flush policy's
+  // counters as a flush does).
+  Result<FlushJob> PrepareFlush(int64_t now_ms);
+  // Flushes if flush.ms has passed since the last flush and data is pending (with deferred flushes,
+  // only keeps the flush.ms clock: the owner asks FlushDue).
   Status MaybeFlush(int64_t now_ms);
   // Flushes and closes all files (clean shutdown). The Log must not be used afterwards.
   Status Close();
@@ -202,6 +216,7 @@ class Log {
   int64_t last_flush_ms_ = -1;
   uint64_t dirty_bytes_ = 0;
   bool closed_ = false;
+  bool deferred_flush_ = false;
 };
 
 }  // namespace sluice::broker::storage

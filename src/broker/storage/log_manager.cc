@@ -53,6 +53,9 @@ std::optional<TopicPartition> ParsePartitionDirName(std::string_view name) {
 Result<std::unique_ptr<LogManager>> LogManager::Open(LogManagerOptions options) {
   if (options.log_dirs.empty()) return Status::InvalidArgument("no log dirs");
   std::unique_ptr<LogManager> m(new LogManager(std::move(options)));
+  if (m->options_.post_flush_completion) {
+    m->flusher_ = std::make_unique<Flusher>(m->options_.post_flush_completion);
+  }
   for (const std::string& dir : m->options_.log_dirs) RETURN_IF_ERROR(CreateDirs(dir));
   RETURN_IF_ERROR(m->LoadTopicConfigs());
   for (const std::string& dir : m->options_.log_dirs) RETURN_IF_ERROR(m->OpenDir(dir));
@@ -106,6 +109,7 @@ Status LogManager::OpenDir(const std::string& dir) {
     }
     Result<std::unique_ptr<Log>> log = Log::Open(path, TopicConfig(tp->topic), !clean);
     if (!log.ok()) return log.status().WithContext("opening " + path);
+    (*log)->set_deferred_flush(flusher_ != nullptr);
     logs_.emplace(*tp, Entry{std::move(*log), dir});
   }
   if (clean) {
@@ -160,6 +164,7 @@ Result<Log*> LogManager::CreatePartition(const std::string& topic, int32_t parti
   RETURN_IF_ERROR(SetTopicConfig(topic, config));
   ASSIGN_OR_RETURN(std::unique_ptr<Log> log, Log::Create(dir + "/" + tp.ToString(), config));
   Log* raw = log.get();
+  raw->set_deferred_flush(flusher_ != nullptr);
   logs_.emplace(tp, Entry{std::move(log), dir});
   return raw;
 }
@@ -207,7 +212,14 @@ Status LogManager::Tick(int64_t now_ms) {
     LOG_ERROR("{}: {}", tp.ToString(), st.ToString());
     if (first.ok()) first = st.WithContext(tp.ToString());
   };
-  for (auto& [tp, entry] : logs_) note(tp, entry.log->MaybeFlush(now_ms));
+  for (auto& [tp, entry] : logs_) {
+    note(tp, entry.log->MaybeFlush(now_ms));
+    if (flusher_ && entry.log->FlushDue(now_ms)) {
+      SubmitFlush(entry.log.get(), now_ms, [tp = tp](const Status& st) {
+        if (!st.ok()) LOG_ERROR("{}: flush: {}", tp.ToString(), st.ToString());
+      });
+    }
+  }
   if (last_retention_check_ms_ < 0 ||
       now_ms - last_retention_check_ms_ >= options_.retention_check_interval_ms) {
     last_retention_check_ms_ = now_ms;
@@ -257,9 +269,29 @@ Status LogManager::Tick(int64_t now_ms) {
   return first;
 }
 
+void LogManager::SubmitFlush(Log* log, int64_t now_ms, std::function<void(const Status&)> done) {
+  if (!flusher_) {
+    Status st = log->Flush();
+    if (done) done(st);
+    return;
+  }
+  Result<FlushJob> job = log->PrepareFlush(now_ms);
+  if (!job.ok()) {
+    if (done) options_.post_flush_completion([done = std::move(done), st = job.status()] { done(st); });
+    return;
+  }
+  if (done) {
+    job->done = [alive = std::weak_ptr<int>(alive_), done = std::move(done)](const Status& st) {
+      if (alive.lock()) done(st);
+    };
+  }
+  flusher_->Submit(std::move(*job));
+}
+
 Status LogManager::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
+  if (flusher_) flusher_->Stop();  // pending syncs finish; Log::Close below flushes the rest
   cleaner_.CancelAndWait(nullptr);
   Status first;
   for (auto& [tp, entry] : logs_) {

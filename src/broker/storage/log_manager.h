@@ -49,6 +49,9 @@ struct LogManagerOptions {
   bool cleaner_enable = true;                    // log.cleaner.enable
   int64_t cleaner_backoff_ms = 15000;            // log.cleaner.backoff.ms
   double min_cleanable_dirty_ratio = 0.5;        // min.cleanable.dirty.ratio
+  // Set: fdatasyncs for the flush policy run on a Flusher thread (SubmitFlush) and their completions
+  // come back through this (e.g. posted onto the broker's io_context). Unset: Logs flush inline.
+  Flusher::Post post_flush_completion;
 };
 
 // Kafka's legal topic names: 1-249 chars of [a-zA-Z0-9._-], not "." or "..".
@@ -91,6 +94,13 @@ class LogManager {
   // min_cleanable_dirty_ratio gets a new job (one at a time, run on the cleaner thread). Keeps going
   // after a failing log and returns the first error.
   Status Tick(int64_t now_ms);
+  // Deferred flushes (options.post_flush_completion set): fdatasyncs everything appended to `log` so
+  // far on the flusher thread, then runs `done` (may be empty) through the post function, also when
+  // the job cannot be prepared; `done` is dropped if the manager is gone by then. Without deferred
+  // flushes: flushes inline and calls `done` before returning.
+  void SubmitFlush(Log* log, int64_t now_ms, std::function<void(const Status&)> done);
+  // Flusher rounds so far (tests).
+  int64_t flush_rounds() const { return flusher_ ? flusher_->rounds() : 0; }
   // Compactions committed so far (tests, metrics).
   int64_t compactions_committed() const { return compactions_committed_; }
   // Closes every log and, if all closed cleanly, writes the clean-shutdown marker in each log dir.
@@ -115,6 +125,9 @@ class LogManager {
   int64_t last_clean_ms_ = -1;
   uint64_t delete_counter_ = 0;
   int64_t compactions_committed_ = 0;
+  // Completions posted after the manager is gone are dropped (they hold a weak_ptr to this).
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  std::unique_ptr<Flusher> flusher_;  // with deferred flushes
   // Last: destroyed (joined) first, while the logs it may be reading still exist.
   BackgroundCleaner cleaner_;
 };

@@ -382,6 +382,18 @@ Status LogSegment::Sync(bool fsync) {
   return time_index_.file().Sync(fsync);
 }
 
+Result<std::vector<File>> LogSegment::PrepareSync() {
+  RETURN_IF_ERROR(Sync(false));
+  std::vector<File> files;
+  ASSIGN_OR_RETURN(File log, log_.Dup());
+  files.push_back(std::move(log));
+  for (IndexFile* index : {&index_.file(), &time_index_.file()}) {
+    ASSIGN_OR_RETURN(File f, index->DupFile());
+    if (f.valid()) files.push_back(std::move(f));
+  }
+  return files;
+}
+
 Status LogSegment::OnRoll() {
   if (max_timestamp_ >= 0) {
     time_index_.MaybeAppend(max_timestamp_, static_cast<int32_t>(offset_of_max_timestamp_ - base_offset_));

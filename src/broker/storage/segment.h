@@ -125,6 +125,9 @@ class LogSegment {
 
   // Writes pending index entries; with `fsync`, fdatasyncs the .log and the indexes too.
   Status Sync(bool fsync);
+  // For a flush on another thread: writes pending index entries, returns dup'd descriptors of the
+  // .log and both indexes (fdatasyncing them makes everything appended so far durable).
+  Result<std::vector<File>> PrepareSync();
   // Marks the segment as no longer active: adds a final time index entry and syncs (fsync).
   Status OnRoll();
   Status Close();

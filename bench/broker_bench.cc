@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <librdkafka/rdkafka.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -423,9 +424,7 @@ int Disk(const char* dir, int64_t mb) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "produce" && argc >= 6) {
     return Produce(argv[2], argv[3], std::strtoull(argv[4], nullptr, 10), std::strtoll(argv[5], nullptr, 10),
@@ -449,4 +448,19 @@ int main(int argc, char** argv) {
                "       broker_bench loopback MB\n"
                "       broker_bench disk DIR MB\n");
   return 2;
+}
+
+}  // namespace
+
+// After a measuring mode, the CPU this process (client thread and librdkafka's threads) used, so that a
+// run can be told client-bound from broker-bound (the script reads the broker's CPU from /proc).
+int main(int argc, char** argv) {
+  const int rc = Run(argc, argv);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  std::printf("client_cpu_s=%.2f\n", secs(ru.ru_utime) + secs(ru.ru_stime));
+  return rc;
 }

@@ -20,6 +20,18 @@ pid=$!
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
 rss() { awk -v k="$1:" '$1==k {print $2/1024 " MB"}' /proc/$pid/status; }
 echo "broker idle RSS: $(rss VmRSS)"
+# bb MODE ARGS...: one broker_bench run on one line, with the CPU seconds the client process
+# (client_cpu_s, librdkafka's threads included) and the broker (broker_cpu_s) used during it: on this
+# machine both share the cores, so these tell a client-bound figure from a broker-bound one.
+hz=$(getconf CLK_TCK)
+ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }
+bb() {
+  local t0 t1 out
+  t0=$(ticks)
+  out=$("$bin/broker_bench" "$@")
+  t1=$(ticks)
+  echo "$(echo "$out" | paste -sd' ') broker_cpu_s=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz}')"
+}
 
 echo "--- limits"
 "$bin/broker_bench" disk "$dir" 1000
@@ -40,19 +52,19 @@ for parts in 1 8; do
     t="bench-$parts-$size"
     create "$t" "$parts"
     echo "--- $parts partition(s), $size-byte messages, $n messages"
-    out=$("$bin/broker_bench" produce "$b" "$t" "$size" "$n")
+    out=$(bb produce "$b" "$t" "$size" "$n")
     echo "$out"
-    "$bin/broker_bench" consume "$b" "$t" "$n"
-    "$bin/broker_bench" fetch "$b" "$t" "$parts" "$size" "$n"
+    bb consume "$b" "$t" "$n"
+    bb fetch "$b" "$t" "$parts" "$size" "$n"
     peak=$(echo "$out" | sed -n 's/.*msgps=\([0-9]*\).*/\1/p')
     half=$((peak / 2))
     echo "latency at half of peak ($half msg/s):"
-    "$bin/broker_bench" produce "$b" "$t-lat" "$size" $((half * 3 < n ? half * 3 : n)) "$half" | sed 's/^/  /'
-    raw=$("$bin/broker_bench" rawproduce "$b" "$t-raw" "$parts" "$size" "$n")
+    bb produce "$b" "$t-lat" "$size" $((half * 3 < n ? half * 3 : n)) "$half" | sed 's/^/  /'
+    raw=$(bb rawproduce "$b" "$t-raw" "$parts" "$size" "$n")
     echo "$raw"
     rpeak=$(echo "$raw" | sed -n 's/.*msgps=\([0-9]*\).*/\1/p')
     echo "raw produce latency at half of its peak ($((rpeak / 2)) msg/s):"
-    "$bin/broker_bench" rawproduce "$b" "$t-rawlat" "$parts" "$size" $((rpeak / 2 * 2 < n ? rpeak / 2 * 2 : n)) $((rpeak / 2)) | sed 's/^/  /'
+    bb rawproduce "$b" "$t-rawlat" "$parts" "$size" $((rpeak / 2 * 2 < n ? rpeak / 2 * 2 : n)) $((rpeak / 2)) | sed 's/^/  /'
   done
 done
 echo "broker peak RSS: $(rss VmHWM), now: $(rss VmRSS)"

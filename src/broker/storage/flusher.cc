@@ -39,7 +39,13 @@ void Flusher::Loop() {
     lock.unlock();
     // The last job of each log: its descriptors cover the earlier jobs' appends.
     std::map<const void*, size_t> last;
-    for (size_t i = 0; i < jobs.size(); ++i) last[jobs[i].key] = i;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (jobs[i].writeback) {
+        if (!jobs[i].files.empty()) StartWriteback(jobs[i].files[0], *jobs[i].writeback);
+      } else {
+        last[jobs[i].key] = i;
+      }
+    }
     std::map<const void*, Status> result;
     for (const auto& [key, i] : last) {
       Status st;
@@ -49,7 +55,7 @@ void Flusher::Loop() {
       result[key] = st;
     }
     for (FlushJob& job : jobs) {
-      if (job.done) {
+      if (job.done && !job.writeback) {
         post_([done = std::move(job.done), st = result[job.key]]() { done(st); });
       }
     }

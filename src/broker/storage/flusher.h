@@ -6,6 +6,9 @@
 // together, and jobs of the same log in one round share one fdatasync (the latest job's descriptors
 // cover everything appended before it; segments rolled in between were synced by the roll).
 //
+// Writeback jobs (StartWriteback of a range appended, see LogSegment) run there too: sync_file_range
+// blocks while the device's queue is full, which must not stall the loop either.
+//
 // Thread-safety: Submit and Stop are called from the owner's thread only; the worker thread touches
 // the jobs it took, nothing else. The mutex guards the queue.
 #pragma once
@@ -15,6 +18,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -27,6 +31,8 @@ struct FlushJob {
   const void* key = nullptr;  // the Log it was prepared from: identity only, never dereferenced
   std::vector<File> files;    // descriptors of the files to fdatasync (dup'd, so they outlive the Log)
   std::function<void(const Status&)> done;  // run through `post`, with the fdatasync's result
+  // Set: no fdatasync, only StartWriteback of this range of files[0] (no completion).
+  std::optional<WritebackRange> writeback;
 };
 
 class Flusher {

@@ -113,6 +113,12 @@ Status File::Close() {
   return Status::OK();
 }
 
+void StartWriteback(const File& file, WritebackRange range) {
+  // Advisory: a failure only means the later fdatasync has more to do.
+  (void)::sync_file_range(file.fd(), static_cast<off64_t>(range.offset), static_cast<off64_t>(range.length),
+                          SYNC_FILE_RANGE_WRITE);
+}
+
 Status SyncDir(const std::string& dir) {
   ASSIGN_OR_RETURN(File f, File::Open(dir, O_RDONLY | O_DIRECTORY));
   if (::fsync(f.fd()) != 0) return Status::FromErrno("fsync " + dir, errno);

@@ -223,6 +223,18 @@ Result<AppendResult> Log::AppendToActive(std::span<const uint8_t> batch, const R
     seg = active();
   }
   RETURN_IF_ERROR(seg->Append(batch, h, now_ms));
+  if (std::optional<WritebackRange> wb = seg->TakeWritebackDue()) {
+    Result<File> dup = flusher_ != nullptr ? seg->log_file().Dup() : Result<File>(File());
+    if (dup.ok() && dup->valid()) {
+      FlushJob job;
+      job.key = this;
+      job.files.push_back(std::move(*dup));
+      job.writeback = wb;
+      flusher_->Submit(std::move(job));
+    } else {
+      StartWriteback(seg->log_file(), *wb);
+    }
+  }
   next_offset_ = h.next_offset();
   dirty_bytes_ += n;
   unflushed_messages_ += int64_t{h.last_offset_delta} + 1;
@@ -232,7 +244,7 @@ Result<AppendResult> Log::AppendToActive(std::span<const uint8_t> batch, const R
   result.last_offset = h.last_offset();
   result.log_append_time_ms = log_append_time_ms;
   result.log_start_offset = log_start_offset_;
-  if (deferred_flush_) {
+  if (flusher_ != nullptr) {
     result.flush_due = FlushDue(now_ms);
   } else if (FlushDue(now_ms)) {
     RETURN_IF_ERROR(Flush());
@@ -381,7 +393,7 @@ Status Log::MaybeFlush(int64_t now_ms) {
     last_flush_ms_ = now_ms;
     return Status::OK();
   }
-  if (!deferred_flush_ && FlushDue(now_ms)) {
+  if (flusher_ == nullptr && FlushDue(now_ms)) {
     RETURN_IF_ERROR(Flush());
     last_flush_ms_ = now_ms;
   }

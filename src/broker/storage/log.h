@@ -178,9 +178,10 @@ class Log {
 
   // fdatasync of everything appended so far.
   Status Flush();
-  // Deferred flushes: Append and MaybeFlush no longer fdatasync; Append reports flush_due instead and
-  // the owner calls PrepareFlush and runs the job on the Flusher.
-  void set_deferred_flush(bool on) { deferred_flush_ = on; }
+  // Deferred flushes (`flusher` not null): Append and MaybeFlush no longer fdatasync; Append reports
+  // flush_due instead and the owner calls PrepareFlush and runs the job on the Flusher. Appends hand
+  // their writeback starts to `flusher` too. REQUIRES: `flusher` outlives this Log's use of it.
+  void set_flusher(Flusher* flusher) { flusher_ = flusher; }
   // Deferred flushes: data is pending and flush.messages or flush.ms says it is time.
   bool FlushDue(int64_t now_ms) const;
   // A job whose fdatasyncs make everything appended so far durable (resets the flush policy's
@@ -216,7 +217,7 @@ class Log {
   int64_t last_flush_ms_ = -1;
   uint64_t dirty_bytes_ = 0;
   bool closed_ = false;
-  bool deferred_flush_ = false;
+  Flusher* flusher_ = nullptr;  // deferred flushes when set
 };
 
 }  // namespace sluice::broker::storage

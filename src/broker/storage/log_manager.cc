@@ -109,7 +109,7 @@ Status LogManager::OpenDir(const std::string& dir) {
     }
     Result<std::unique_ptr<Log>> log = Log::Open(path, TopicConfig(tp->topic), !clean);
     if (!log.ok()) return log.status().WithContext("opening " + path);
-    (*log)->set_deferred_flush(flusher_ != nullptr);
+    (*log)->set_flusher(flusher_.get());
     logs_.emplace(*tp, Entry{std::move(*log), dir});
   }
   if (clean) {
@@ -164,7 +164,7 @@ Result<Log*> LogManager::CreatePartition(const std::string& topic, int32_t parti
   RETURN_IF_ERROR(SetTopicConfig(topic, config));
   ASSIGN_OR_RETURN(std::unique_ptr<Log> log, Log::Create(dir + "/" + tp.ToString(), config));
   Log* raw = log.get();
-  raw->set_deferred_flush(flusher_ != nullptr);
+  raw->set_flusher(flusher_.get());
   logs_.emplace(tp, Entry{std::move(log), dir});
   return raw;
 }

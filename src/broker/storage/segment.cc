@@ -274,16 +274,21 @@ Status LogSegment::Append(std::span<const uint8_t> batch, const RecordBatchHeade
   last_modified_ms_ = now_ms;
   log_dirty_ = true;
   OnBatch(header, pos);
-  // Start writeback of every kWritebackChunk written (asynchronous: sync_file_range does not wait), so
-  // that the fdatasync of a roll or a flush finds little left to write and stalls the event loop for
-  // milliseconds rather than for the whole segment (RocksDB's bytes_per_sync).
+  // Start writeback of every kWritebackChunk written, so that the fdatasync of a roll or a flush finds
+  // little left to write and stalls for milliseconds rather than for the whole segment (RocksDB's
+  // bytes_per_sync). The Log starts it (TakeWritebackDue), inline or on the flusher thread.
   if (writeback_start_ > size_) writeback_start_ = 0;  // truncated since
   if (size_ - writeback_start_ >= kWritebackChunk) {
-    (void)::sync_file_range(log_.fd(), static_cast<off64_t>(writeback_start_),
-                            static_cast<off64_t>(size_ - writeback_start_), SYNC_FILE_RANGE_WRITE);
+    writeback_due_ = WritebackRange{writeback_start_, size_ - writeback_start_};
     writeback_start_ = size_;
   }
   return Status::OK();
+}
+
+std::optional<WritebackRange> LogSegment::TakeWritebackDue() {
+  std::optional<WritebackRange> r = writeback_due_;
+  writeback_due_.reset();
+  return r;
 }
 
 Result<std::optional<LogSegment::Located>> LogSegment::FindBatch(int64_t offset) const {

@@ -123,6 +123,9 @@ class LogSegment {
   Result<bool> ForEachBatch(int64_t from_offset,
                             const std::function<bool(const kafka::RecordBatchHeader&, uint64_t)>& fn) const;
 
+  // The range of the .log whose kernel writeback should start now (every kWritebackChunk appended);
+  // cleared by the call.
+  std::optional<WritebackRange> TakeWritebackDue();
   // Writes pending index entries; with `fsync`, fdatasyncs the .log and the indexes too.
   Status Sync(bool fsync);
   // For a flush on another thread: writes pending index entries, returns dup'd descriptors of the
@@ -162,6 +165,7 @@ class LogSegment {
   // Appends start the kernel's writeback of each kWritebackChunk bytes (see Append).
   static constexpr uint64_t kWritebackChunk = 8 << 20;
   uint64_t writeback_start_ = 0;
+  std::optional<WritebackRange> writeback_due_;
   bool failed_ = false;
 };
 

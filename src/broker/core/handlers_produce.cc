@@ -106,29 +106,24 @@ void Broker::HandleProduce(const RequestContext& ctx, kafka::AnyMessage& body) {
     }
     resp.responses.push_back(std::move(tr));
   }
+  if (req.acks == 0) {  // no answer to wait for: the flushes run on their own
+    for (storage::Log* log : flush_logs) logs_->SubmitFlush(log, now, nullptr);
+    ctx.conn->Done();
+    return;
+  }
   if (flush_logs.empty()) {
-    if (req.acks == 0) {
-      ctx.conn->Done();
-    } else {
-      Respond(ctx, resp);
-    }
+    Respond(ctx, resp);
     return;
   }
   // Answer once every flush it needs has completed; a failed fdatasync fails its partition.
   struct Pending {
     RequestContext ctx;
     msg::ProduceResponse resp;
-    int16_t acks;
     size_t remaining;
   };
-  auto pending = std::make_shared<Pending>(Pending{ctx, std::move(resp), req.acks, flush_logs.size() + 1});
+  auto pending = std::make_shared<Pending>(Pending{ctx, std::move(resp), flush_logs.size() + 1});
   auto finish = [this, pending] {
-    if (--pending->remaining > 0) return;
-    if (pending->acks == 0) {
-      pending->ctx.conn->Done();
-    } else {
-      Respond(pending->ctx, pending->resp);
-    }
+    if (--pending->remaining == 0) Respond(pending->ctx, pending->resp);
   };
   for (size_t i = 0; i < flush_logs.size(); ++i) {
     logs_->SubmitFlush(flush_logs[i], now, [pending, finish, at = to_flush[i]](const Status& st) {

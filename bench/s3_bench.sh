@@ -72,13 +72,18 @@ EOF2
 objects=$(( (n + flush - 1) / flush ))
 start=$(date +%s.%N)
 "$bin/sluice" connect-standalone "$dir/worker.properties" "$dir/sink.properties" >"$dir/worker.log" 2>&1 & wpid=$!
-count() { curl -s "$s3/bench?list-type=2&prefix=topics/" | grep -o '<Key>' | wc -l; }
+# An object counts once s3rver has stored it whole: its metadata file is written after the content
+# and its MD5. (Listing the bucket every 50 ms instead made s3rver, single-threaded, MD5 the partly
+# written object on every listing, and counted that object before it was complete.)
+count() { find "$dir/s3/data/bench/topics" -name '*._S3rver_metadata.json' 2>/dev/null | wc -l; }
 while [ "$(count)" -lt "$objects" ]; do
   kill -0 "$wpid" 2>/dev/null || { echo "worker died"; tail -20 "$dir/worker.log"; exit 1; }
   sleep 0.05
 done
 end=$(date +%s.%N)
-bytes=$(curl -s "$s3/bench?list-type=2&prefix=topics/" | grep -o '<Size>[0-9]*' | sed 's/<Size>//' | paste -sd+ | bc)
+listing=$(curl -s "$s3/bench?list-type=2&prefix=topics/")
+[ "$(grep -o '<Key>' <<<"$listing" | wc -l)" -eq "$objects" ] || { echo "listing disagrees: $listing"; exit 1; }
+bytes=$(grep -o '<Size>[0-9]*' <<<"$listing" | sed 's/<Size>//' | paste -sd+ | bc)
 rss=$(awk '$1=="VmHWM:" {print $2/1024}' /proc/$wpid/status)
 secs=$(echo "$end - $start" | bc -l)
 printf 'sink: %d records, %d objects, %.1f MB JSON in %.2f s (incl. worker start-up): %.0f records/s, %.1f MB/s; worker peak RSS %.1f MB\n' \

@@ -88,10 +88,11 @@ void WorkerSinkTask::ReadQueueLimits() {
 void WorkerSinkTask::NoteQueueFill(size_t queued) {
   // librdkafka stops fetching a partition once the queue holds queued.min.messages or
   // queued.max.messages.kbytes (the bytes are estimated from the messages seen; a wrong guess only
-  // costs one fetch, discarded by the seek).
+  // costs one fetch, discarded by the seek). It decides right after a fetch lands, and the task looks
+  // only between batches, so the count it sees may be up to a batch below the one that parked it.
   if (queued == 0) return;
   auto count = static_cast<int64_t>(queued);
-  if (count >= queue_max_messages_ ||
+  if (count + static_cast<int64_t>(kMaxPollRecords) >= queue_max_messages_ ||
       static_cast<double>(count) * avg_message_bytes_ >= 0.75 * static_cast<double>(queue_max_bytes_)) {
     fetcher_parked_ = true;
   }
@@ -244,17 +245,24 @@ Status WorkerSinkTask::Execute() {
     // queued: near the end of the queue take all of it at once, without waiting, then kick, so the
     // next fetches arrive while this batch is handled.
     size_t want = kMaxPollRecords;
-    int wait_ms = 200;
+    int wait_ms = queued > 0 ? 0 : 200;
     if (fetcher_parked_ && queued <= kMaxDrainRecords) {
       want = kMaxDrainRecords;
       wait_ms = 0;
     }
-    ssize_t got = rd_kafka_consume_batch_queue(queue, wait_ms, msgs.data(), want);
+    // As Kafka's poll(): the records already there at once, else the first that comes within the
+    // wait and those queued with it (a batch call with a wait holds out for a full batch: the last
+    // records of a burst would wait for the whole of it).
+    ssize_t got = rd_kafka_consume_batch_queue(queue, wait_ms, msgs.data(), wait_ms > 0 ? 1 : want);
+    if (wait_ms > 0 && got == 1 && want > 1) {
+      ssize_t more = rd_kafka_consume_batch_queue(queue, 0, msgs.data() + 1, want - 1);
+      if (more > 0) got += more;
+    }
     size_t n = got > 0 ? static_cast<size_t>(got) : 0;
     if (!paused && !assignment_.empty()) {
-      // Kicked too after a short batch that waited: the fetcher may be idle for another reason.
+      // Kicked too after a wait that brought nothing: the fetcher may be idle for another reason.
       bool drained = fetcher_parked_ && rd_kafka_queue_length(queue) == 0;
-      if (drained || (wait_ms > 0 && n < want)) {
+      if (drained || (wait_ms > 0 && n == 0)) {
         KickFetcher();
         fetcher_parked_ = false;
       }

@@ -49,11 +49,12 @@ Status S3SinkTask::Start(const connect::ConfigMap& props) {
   o.retry_backoff_ms = config_.retry_backoff_ms;
   o.sse = config_.sse;
   o.acl_canned = config_.acl_canned;
-  // One part uploads while the next fills (a 5 MiB part reaches s3rver several times faster than the
-  // task fills the next); the pool keeps no more buffers than can come back at once.
-  constexpr size_t kPartsInFlight = 1;
-  pool_ = std::make_unique<BufferPool>(kPartsInFlight);
-  uploader_ = std::make_unique<Uploader>(o, creds, pool_.get(), kPartsInFlight);
+  // s3.parts.in.flight parts upload while the task fills the next, and one more thread lets a
+  // completion (S3 assembling an object, which takes about as long as a part) run beside them; the pool
+  // keeps no more buffers than can come back at once.
+  const auto in_flight = static_cast<size_t>(config_.parts_in_flight);
+  pool_ = std::make_unique<BufferPool>(in_flight);
+  uploader_ = std::make_unique<Uploader>(o, creds, pool_.get(), in_flight, in_flight + 1);
   uploader_->set_stop_flag(&stopping_);
   client_ = std::make_unique<S3Client>(std::move(o), std::move(creds));
   client_->set_stop_flag(&stopping_);

@@ -5,7 +5,7 @@
 // the committed offset). With store.kafka.keys/headers every file has keys/headers objects beside the
 // values, and a record without key (resp. headers) fails the task, as Confluent's. S3 trouble that may pass
 // (timeouts, 5xx, connection refused) is returned as a retriable error so the runtime backs off and calls Put
-// again with the same records. Parts and completions upload on a background thread (Uploader) while the task
+// again with the same records. Parts and completions upload on background threads (Uploader) while the task
 // encodes the next records; PreCommit, Open and Close wait for them.
 //
 // Thread-safety: the runtime calls the connector from one thread at a time and a task from its own

@@ -222,6 +222,10 @@ const ConfigDef& S3SinkConfigDef() {
         "Sluice: the most files a task keeps open at once (each holds up to one part in memory); beyond it "
         "the task fails with a clear error.",
         Range::AtLeast(1));
+    key("s3.parts.in.flight", ConfigType::kInt, "1", Importance::kLow,
+        "Sluice: the most parts a task uploads at once while it fills the next (each holds up to "
+        "s3.part.size in memory beside the open files' buffers); more helps on links with high latency.",
+        Range::Between(1, 16));
     return d;
   }();
   return *def;
@@ -299,6 +303,7 @@ Result<S3SinkConfig> ParseS3SinkConfig(const connect::ConfigMap& props) {
   if (!c.IsNull("format.bytearray.separator"))
     s.bytearray_separator = c.GetString("format.bytearray.separator");
   s.max_open_files = c.GetInt("s3.max.open.files");
+  s.parts_in_flight = c.GetInt("s3.parts.in.flight");
   if (s.partitioner == PartitionerKind::kDaily) {
     s.path_format = "'year'=YYYY/'month'=MM/'day'=dd";
     s.partition_duration_ms = 86400000;

@@ -62,6 +62,7 @@ struct S3SinkConfig {
   std::string bytearray_extension = ".bin";
   std::string bytearray_separator = "\n";
   int32_t max_open_files = 1000;
+  int32_t parts_in_flight = 1;  // parts a task uploads at once (each holds a part buffer)
 };
 
 const ConfigDef& S3SinkConfigDef();

@@ -1,22 +1,26 @@
-// The S3 sink task's background uploads: one thread with its own S3Client runs upload jobs (parts,
-// single PUTs, CompleteMultipartUpload, aborts) in the order they were queued, so the task thread goes
-// on encoding records while S3 receives the previous part. At most `max_bodies` jobs carrying a part
-// buffer wait or run at once (Submit blocks beyond), which bounds the memory to that many parts (the
-// task uses one).
+// The S3 sink task's background uploads: `threads` uploader threads, each with its own S3Client (and
+// connection), run upload jobs (parts, single PUTs, CompleteMultipartUpload, aborts) while the task
+// thread goes on encoding records. Jobs start in the order they were queued, as far as their object
+// allows: parts of one object upload side by side (the first creates the multipart upload, the others
+// wait for its id), an object's completion or abort starts only once all of its earlier jobs are
+// through, and jobs of different objects do not wait for each other (a part of the next file uploads
+// while S3 assembles the previous one). At most `max_bodies` jobs carrying a part buffer wait or run at
+// once (Submit blocks beyond), which bounds the memory to that many parts besides the open files'.
 //
-// A job that still fails after the client's retries stops the queue: it stays at the head with its
-// body, error() returns the failure (retriable or not, as the client said), and Resume() runs the
-// queue again from that job. Every job is idempotent (same part number and bytes, same object name),
-// so running one twice is harmless. Jobs of a cancelled object are skipped.
+// A job that still fails after the client's retries stops the queue: no job starts any more (running
+// ones finish), the failed one stays queued with its body, error() returns the failure (retriable or
+// not, as the client said), and Resume() runs the queue again from there. Every job is idempotent
+// (same part number and bytes, same object name), so running one twice is harmless. Jobs of a
+// cancelled object are skipped.
 //
-// Thread-safety: Submit/Drain/Resume/error are called from the task thread; ObjectUpload flags are
-// atomic; upload_id and etags are touched only by the uploader thread.
+// Thread-safety: Submit/Drain/Resume/error are called from the task thread; ObjectUpload's flags are
+// atomic; its upload id, part ETags and bookkeeping are guarded by the Uploader's mutex.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,8 +51,10 @@ struct ObjectUpload {
   const std::string key;
   std::atomic<bool> cancelled{false};  // its remaining jobs are skipped
   std::atomic<bool> done{false};       // visible in S3 (PUT or CompleteMultipartUpload succeeded)
-  // Uploader thread only.
+  // Guarded by the Uploader's mutex.
   std::string upload_id;
+  bool creating = false;           // a job is creating the multipart upload
+  int queued = 0;                  // its jobs in the queue (running ones included)
   std::vector<std::string> etags;  // by part number - 1
 };
 
@@ -62,37 +68,47 @@ struct UploadJob {
 
 class Uploader {
  public:
-  Uploader(S3ClientOptions options, AwsCredentials credentials, BufferPool* pool, size_t max_bodies);
-  ~Uploader();  // drops what is queued, waits for the running job
+  Uploader(S3ClientOptions options, AwsCredentials credentials, BufferPool* pool, size_t max_bodies,
+           size_t threads = 1);
+  ~Uploader();  // drops what is queued, waits for the running jobs
   Uploader(const Uploader&) = delete;
   Uploader& operator=(const Uploader&) = delete;
 
-  void set_stop_flag(const std::atomic<bool>* stop) { client_.set_stop_flag(stop); }
+  void set_stop_flag(const std::atomic<bool>* stop);
   // Queues a job (always); waits while `max_bodies` jobs with bodies are pending, unless the queue
   // is stopped by an error, which is then returned.
   Status Submit(UploadJob job);
-  // Waits until every queued job ran; the error that stopped the queue, if any (at once).
+  // Waits until every queued job ran; on an error that stopped the queue, until no job runs any
+  // more, and returns it.
   Status Drain();
   // The error that stopped the queue, OK while it runs.
   Status error();
-  // Runs a stopped queue again from the job that failed.
+  // Runs a stopped queue again from the jobs that failed.
   void Resume();
 
  private:
-  void Run();
-  Status Execute(UploadJob& job);
+  struct Queued {
+    UploadJob job;
+    bool running = false;
+  };
+  using Queue = std::list<Queued>;
+  void Run(S3Client* client);
+  // The first job that may start now, or end(); mu_ held.
+  Queue::iterator NextRunnable();
+  Status Execute(S3Client& client, UploadJob& job, bool create);
 
-  S3Client client_;
+  std::vector<std::unique_ptr<S3Client>> clients_;  // one per thread
   BufferPool* pool_;
   const size_t max_bodies_;
   std::mutex mu_;
-  std::condition_variable work_;  // a job was queued, the queue resumed, or shutdown
+  std::condition_variable work_;  // a job was queued or finished, the queue resumed, or shutdown
   std::condition_variable idle_;  // a job finished or the queue stopped
-  std::deque<UploadJob> queue_;
-  size_t bodies_ = 0;  // queued jobs with a body (the running one included)
+  Queue queue_;
+  size_t bodies_ = 0;   // queued jobs with a body (running ones included)
+  size_t running_ = 0;  // jobs being executed
   Status error_;
   bool shutdown_ = false;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace sluice::connectors::s3

@@ -37,6 +37,7 @@ TEST(S3ConfigTest, SeedConfigAndDefaults) {
   EXPECT_TRUE(c->path_style);
   EXPECT_FALSE(c->gzip);
   EXPECT_EQ(c->on_null, NullBehavior::kFail);
+  EXPECT_EQ(c->parts_in_flight, 1);
 }
 
 TEST(S3ConfigTest, RequiredAndRanges) {
@@ -54,6 +55,13 @@ TEST(S3ConfigTest, RequiredAndRanges) {
   p = Seed();
   p["s3.compression.type"] = "snappy";
   EXPECT_FALSE(ParseS3SinkConfig(p).ok());
+  p = Seed();
+  p["s3.parts.in.flight"] = "0";
+  EXPECT_FALSE(ErrorsOf(ValidateS3SinkConfig(p), "s3.parts.in.flight").empty());
+  p["s3.parts.in.flight"] = "4";
+  c = ParseS3SinkConfig(p);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->parts_in_flight, 4);
 }
 
 TEST(S3ConfigTest, TimeBasedPartitionerNeedsLocaleAndTimezone) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -49,7 +50,16 @@ struct ConnectRecord {
 struct SourceRecord : ConnectRecord {
   Value source_partition;  // MAP with string keys, or null
   Value source_offset;     // MAP with string keys, or null
+  // Instead of source_partition (then left null): a partition shared by many records, e.g. every record
+  // of one table, so that it is neither copied per record nor compared by value (the runtime sees the
+  // same object again).
+  std::shared_ptr<const Value> shared_partition;
 };
+
+// The record's source partition (shared_partition when set).
+inline const Value& SourcePartitionOf(const SourceRecord& r) {
+  return r.shared_partition ? *r.shared_partition : r.source_partition;
+}
 
 struct SinkRecord : ConnectRecord {
   int64_t kafka_offset = -1;

@@ -9,6 +9,15 @@ Struct::Struct(SchemaPtr schema) : schema_(std::move(schema)) {
   assert(schema_ && schema_->type() == SchemaType::kStruct);
   values_.resize(schema_->fields().size());
 }
+Struct Struct::FromValuesUnchecked(SchemaPtr schema, std::vector<Value> values) {
+  Struct s(std::move(schema), 0);
+  assert(s.schema_ && s.schema_->type() == SchemaType::kStruct);
+  assert(values.size() == s.schema_->fields().size());
+  s.values_ = std::move(values);
+  assert(s.Validate().ok());
+  return s;
+}
+
 Struct::Struct(const Struct&) = default;
 Struct::Struct(Struct&&) noexcept = default;
 Struct& Struct::operator=(const Struct&) = default;

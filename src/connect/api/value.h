@@ -30,6 +30,10 @@ class Struct {
  public:
   // REQUIRES: schema is a STRUCT schema.
   explicit Struct(SchemaPtr schema);
+  // A struct from one value per field, in field order, without validating them: for producers that
+  // build each value from the field's schema. REQUIRES: as PutAtUnchecked for every field, and
+  // values.size() == schema->fields().size() (checked in debug builds).
+  static Struct FromValuesUnchecked(SchemaPtr schema, std::vector<Value> values);
   Struct(const Struct&);
   Struct(Struct&&) noexcept;
   Struct& operator=(const Struct&);
@@ -54,6 +58,7 @@ class Struct {
   friend bool operator==(const Struct& a, const Struct& b);
 
  private:
+  Struct(SchemaPtr schema, int) : schema_(std::move(schema)) {}  // values_ set by the caller
   SchemaPtr schema_;
   std::vector<Value> values_;
 };

@@ -40,21 +40,32 @@ WorkerSourceTask::WorkerSourceTask(TaskSetup setup, std::unique_ptr<SourceTask> 
 
 WorkerSourceTask::~WorkerSourceTask() { ReleaseTopics(); }
 
-rd_kafka_topic_t* WorkerSourceTask::TopicHandle(const std::string& topic) {
-  if (last_rkt_ != nullptr && topic == last_topic_) return last_rkt_;
-  auto it = topics_.find(topic);
-  if (it == topics_.end()) {
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_.get(), topic.c_str(), nullptr);
-    if (rkt == nullptr) return nullptr;  // the name is then passed to produce, which reports the error
-    it = topics_.emplace(topic, rkt).first;
+WorkerSourceTask::TopicState* WorkerSourceTask::Topic(const std::string& topic) {
+  TopicState* ts = last_ts_;
+  if (ts == nullptr || topic != last_topic_) {
+    auto it = topics_.find(topic);
+    if (it == topics_.end()) {
+      rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_.get(), topic.c_str(), nullptr);
+      if (rkt == nullptr) return nullptr;  // the name is then passed to produce, which reports the error
+      it = topics_.emplace(topic, TopicState{.rkt = rkt}).first;
+    }
+    ts = &it->second;
   }
-  return it->second;
+  // The partition count: once the producer has reached the cluster (so the lookup is one quick round
+  // trip), then every 30 s; after a failed lookup (the partitioner decides meanwhile) again in 5 s.
+  if (poll_time_ >= ts->next_check && delivered_any_) {
+    Result<int32_t> n = PartitionCount(producer_.get(), topic, 500);
+    ts->partitions = n.ok() ? *n : 0;
+    ts->next_check = poll_time_ + (n.ok() ? std::chrono::seconds(30) : std::chrono::seconds(5));
+  }
+  return ts;
 }
 
 void WorkerSourceTask::ReleaseTopics() {
-  for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+  for (auto& [name, ts] : topics_) rd_kafka_topic_destroy(ts.rkt);
   topics_.clear();
-  last_rkt_ = nullptr;
+  last_ts_ = nullptr;
+  pending_ts_ = nullptr;
 }
 
 void WorkerSourceTask::RequestStop() {
@@ -65,8 +76,9 @@ void WorkerSourceTask::RequestStop() {
 void WorkerSourceTask::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
   auto* self = static_cast<WorkerSourceTask*>(opaque);
   auto* sub = static_cast<Submitted*>(msg->_private);
+  if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) self->delivered_any_ = true;
   if (sub == nullptr) return;
-  sub->acked = true;
+  --sub->unacked;
   if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     sub->failed = true;
     if (self->first_failure_.empty()) {
@@ -87,7 +99,9 @@ Status WorkerSourceTask::Execute() {
              {"enable.idempotence", "true"},
              {"linger.ms", "5"},
              {"batch.num.messages", "10000"},
-             {"queue.buffering.max.messages", "100000"},
+             // librdkafka keeps ~200 bytes per queued message beside its payload: 30,000 small records
+             // (~20 ms at full speed) bound what a slow broker makes the worker hold to ~10 MB.
+             {"queue.buffering.max.messages", "30000"},
              {"queue.buffering.max.kbytes", "16384"},  // half Kafka's buffer.memory: plenty at 5 ms linger
              {"compression.type", "none"}};
   po.overrides = w.producer_props;
@@ -135,6 +149,7 @@ Status WorkerSourceTask::Execute() {
       retry_backoff_ms = 1000;
       Report("RUNNING");
     }
+    poll_time_ = Clock::now();
     for (SourceRecord& r : batch) {
       s = SendRecord(r);
       if (!s.ok()) break;
@@ -174,7 +189,9 @@ Status WorkerSourceTask::Execute() {
 
 Status WorkerSourceTask::SendRecord(SourceRecord& record) {
   // Transformations see only the ConnectRecord part: the source partition and offset stay as polled.
-  Value partition = std::move(record.source_partition);
+  Value own_partition = std::move(record.source_partition);
+  std::shared_ptr<const Value> shared_partition = std::move(record.shared_partition);
+  const Value& partition = shared_partition ? *shared_partition : own_partition;
   Value offset = std::move(record.source_offset);
   auto where = [&] { return "topic '" + record.topic + "'"; };
   Tolerated t;
@@ -189,11 +206,13 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
   bool skipped = t.skipped;
   // A record that cannot join the pending batch (other topic or partition, headers, its own timestamp)
   // sends the batch first, so that records go out in order.
-  const int32_t kafka_partition = record.kafka_partition.value_or(RD_KAFKA_PARTITION_UA);
-  rd_kafka_topic_t* rkt = nullptr;
+  TopicState* ts = keep && !skipped ? Topic(record.topic) : nullptr;
+  rd_kafka_topic_t* rkt = ts != nullptr ? ts->rkt : nullptr;
+  const int32_t kafka_partition = record.kafka_partition                 ? *record.kafka_partition
+                                  : ts != nullptr && ts->partitions == 1 ? 0
+                                                                         : RD_KAFKA_PARTITION_UA;
   bool batchable = false;
   if (keep && !skipped) {
-    rkt = TopicHandle(record.topic);
     batchable = rkt != nullptr && record.headers.empty() && !record.timestamp;
     constexpr size_t kMaxBatch = 10000;
     constexpr size_t kMaxBatchBytes = 4 << 20;
@@ -250,35 +269,51 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
     skipped = t.skipped;
   }
   // Track the source offset even for dropped/skipped records, so that it gets committed.
-  Submitted& sub = submitted_.emplace_back();
+  const std::string* partition_json = nullptr;  // (no reference taken unless a run starts)
   if (!partition.is_null()) {
-    if (!last_partition_json_ || !(partition == last_partition_value_)) {
+    const bool same = shared_partition ? shared_partition == last_shared_partition_
+                                       : !last_shared_partition_ && partition == last_partition_value_;
+    if (!last_partition_json_ || !same) {
       Result<std::string> json = SchemalessJson().FromConnectData(nullptr, partition);
       if (!json.ok()) {
-        submitted_.pop_back();
+        arena_.resize(record_at);
         return json.status();
       }
       last_partition_json_ = std::make_shared<const std::string>(OffsetStore::Canonical(*json));
-      last_partition_value_ = std::move(partition);
+      last_shared_partition_ = shared_partition;
+      last_partition_value_ = shared_partition ? Value() : std::move(own_partition);
     }
-    sub.partition = last_partition_json_;
-    sub.offset = std::move(offset);
+    partition_json = last_partition_json_.get();
   }
+  // A batched or dropped record joins the open run of its partition; a record sent on its own has an
+  // entry of its own.
+  const bool joins = (batchable || !keep || skipped) && open_run_ != nullptr &&
+                     open_run_ == &submitted_.back() && open_run_->partition.get() == partition_json;
+  if (!joins) CloseRun();  // (its records were counted in unacked when taken: closing is safe)
+  Submitted& sub = joins ? *open_run_ : submitted_.emplace_back();
+  if (!joins) {
+    if (partition_json != nullptr) sub.partition = last_partition_json_;
+    open_run_ = &sub;
+  }
+  if (sub.partition) sub.offset = std::move(offset);
   if (!keep || skipped) {
     arena_.resize(record_at);  // a key converted before the value failed
-    sub.acked = true;
     return Status::OK();
   }
   if (batchable) {
     if (pending_.empty()) {
+      pending_ts_ = ts;
       pending_rkt_ = rkt;
       pending_partition_ = kafka_partition;
       if (pending_topic_ != record.topic) pending_topic_ = record.topic;
     }
+    ++sub.unacked;
     p.sub = &sub;
     pending_.push_back(p);
     return Status::OK();
   }
+  ++sub.unacked;
+  CloseRun();
   // One by one (the batch before it was sent above, so the arena holds only this record).
   while (true) {
     ProduceArgs args;
@@ -304,7 +339,7 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
         NoteActiveTopic(setup_.id.connector, record.topic);
         last_topic_ = record.topic;
       }
-      last_rkt_ = rkt;
+      last_ts_ = ts;
       return Status::OK();
     }
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !stopping()) {
@@ -312,12 +347,18 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
       continue;
     }
     arena_.resize(record_at);
-    submitted_.pop_back();
+    submitted_.pop_back();  // (its own entry)
     return KafkaError(err, "produce to " + record.topic);
   }
 }
 
+void WorkerSourceTask::CloseRun() {
+  if (open_run_ != nullptr) open_run_->open = false;
+  open_run_ = nullptr;
+}
+
 Status WorkerSourceTask::FlushBatch() {
+  CloseRun();
   if (pending_.empty()) return Status::OK();
   size_t n = pending_.size();
   messages_.assign(n, rd_kafka_message_t{});
@@ -362,9 +403,8 @@ Status WorkerSourceTask::FlushBatch() {
     }
     // Not sent: never commit past it (later records may have gone out; they are repeated after a
     // restart, as after a crash).
-    auto* sub = static_cast<Submitted*>(messages_[i]._private);
-    sub->acked = true;
-    sub->failed = true;
+    // Its run never completes (no report comes for what was not taken).
+    static_cast<Submitted*>(messages_[i]._private)->failed = true;
     result = KafkaError(err, "produce to " + pending_topic_);
     break;
   }
@@ -372,17 +412,17 @@ Status WorkerSourceTask::FlushBatch() {
     NoteActiveTopic(setup_.id.connector, pending_topic_);
     last_topic_ = pending_topic_;
   }
-  last_rkt_ = pending_rkt_;
+  last_ts_ = pending_ts_;
   pending_.clear();
   arena_.clear();
   return result;
 }
 
 Status WorkerSourceTask::CollectAcked() {
-  // Consecutive records mostly share their partition's JSON (one shared string): one map lookup per run.
+  // Consecutive runs mostly share their partition's JSON (one shared string): one map lookup per stretch.
   const std::string* last = nullptr;
   Value* slot = nullptr;
-  while (!submitted_.empty() && submitted_.front().acked) {
+  while (!submitted_.empty() && submitted_.front().done()) {
     Submitted& s = submitted_.front();
     if (s.failed) break;  // never commit past a record that was not written
     if (s.partition) {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "connect/api/json_text.h"
+#include "connectors/jdbc/pg_binary.h"
 
 namespace sluice::connectors::jdbc {
 namespace {
@@ -16,10 +17,6 @@ using connect::Schema;
 using connect::SchemaBuilder;
 using connect::SchemaPtr;
 using connect::Value;
-
-// pgjdbc's values for timestamp 'infinity' / '-infinity'.
-constexpr int64_t kPgInfinityMs = 9223372036825200000LL;
-constexpr int64_t kPgMinusInfinityMs = -9223372036832400000LL;
 
 SchemaPtr Primitive(Target t, bool optional) {
   switch (t) {
@@ -395,6 +392,8 @@ Result<Value> ConvertCell(const ColumnPlan& plan, const Cell& cell, const TimeZo
     }
     case CellFormat::kNativeTime:
       return NativeTimeValue(plan, cell, zone, nanos);
+    case CellFormat::kPgBinary:
+      return PgBinaryValue(plan, cell, zone, nanos);
     case CellFormat::kText:
       break;
   }
@@ -520,6 +519,51 @@ Result<Value> ConvertCell(const ColumnPlan& plan, const Cell& cell, const TimeZo
       return Value();
   }
   return Value();
+}
+
+Status AppendCell(const ColumnPlan& plan, const Cell& cell, const TimeZone& zone, int32_t* nanos,
+                  std::vector<Value>& out) {
+  if (cell.null) {
+    out.emplace_back();
+    return Status::OK();
+  }
+  const ColumnInfo& info = plan.info;
+  switch (info.format) {
+    case CellFormat::kPgBinary:
+      return PgBinaryAppend(plan, cell, zone, nanos, out);
+    case CellFormat::kNativeInt64: {
+      int64_t v = 0;
+      std::memcpy(&v, cell.data, sizeof v);
+      switch (plan.target) {
+        case Target::kInt8:
+          out.emplace_back(static_cast<int8_t>(v));
+          return Status::OK();
+        case Target::kInt16:
+          out.emplace_back(static_cast<int16_t>(v));
+          return Status::OK();
+        case Target::kInt32:
+          out.emplace_back(static_cast<int32_t>(v));
+          return Status::OK();
+        case Target::kInt64:
+          out.emplace_back(v);
+          return Status::OK();
+        default:
+          break;
+      }
+      break;
+    }
+    case CellFormat::kText:
+      if (info.kind == SqlKind::kString) {
+        out.emplace_back(std::string(cell.data, cell.size));
+        return Status::OK();
+      }
+      break;
+    default:
+      break;
+  }
+  ASSIGN_OR_RETURN(Value v, ConvertCell(plan, cell, zone, nanos));
+  out.push_back(std::move(v));
+  return Status::OK();
 }
 
 std::string FormatTimestamp(int64_t epoch_ms, int32_t nanos, const TimeZone& zone, bool utc,

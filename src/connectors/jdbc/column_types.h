@@ -1,7 +1,8 @@
 // Column type mapping, as Confluent's JDBC source maps JDBC types (see README.md for the table): a
 // database column (ColumnInfo, filled by the dialect from result metadata) gets a Connect schema and a
 // conversion (ColumnPlan); cells arrive as the databases' text forms (or, for MariaDB integers, floats
-// and dates/times, native values) and become Connect values.
+// and dates/times, native values; for PostgreSQL results of common types, the binary format) and
+// become Connect values.
 //
 // Thread-safety: pure functions; plans are immutable values.
 #pragma once
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "connect/api/schema.h"
@@ -42,8 +44,20 @@ enum class SqlKind {
   kUnsupported,  // skipped with a warning (as Confluent does)
 };
 
-// How a cell reaches the converter.
-enum class CellFormat { kText, kNativeInt64, kNativeUInt64, kNativeDouble, kNativeFloat, kNativeTime };
+// How a cell reaches the converter. kPgBinary: PostgreSQL's binary format (pg_binary.h).
+enum class CellFormat {
+  kText,
+  kNativeInt64,
+  kNativeUInt64,
+  kNativeDouble,
+  kNativeFloat,
+  kNativeTime,
+  kPgBinary
+};
+
+// pgjdbc's values for timestamp 'infinity' / '-infinity' (epoch ms).
+inline constexpr int64_t kPgInfinityMs = 9223372036825200000LL;
+inline constexpr int64_t kPgMinusInfinityMs = -9223372036832400000LL;
 
 // A kNativeTime cell's bytes: a date, time or date-time as the database's binary protocol gives it
 // (MariaDB's MYSQL_TIME), read without going through text. TIME values may exceed 24 hours.
@@ -107,6 +121,11 @@ struct Cell {
 // Confluent's timestamp_nanos offsets); zone interprets wall-clock values that carry no offset.
 Result<connect::Value> ConvertCell(const ColumnPlan& plan, const Cell& cell, const TimeZone& zone,
                                    int32_t* nanos);
+
+// ConvertCell appended to `out` (a null cell appends null), the frequent cases constructed in place: the
+// row's values go straight into a Struct (connect::Struct::FromValuesUnchecked).
+Status AppendCell(const ColumnPlan& plan, const Cell& cell, const TimeZone& zone, int32_t* nanos,
+                  std::vector<connect::Value>& out);
 
 // Wall-clock text "YYYY-MM-DD HH:MM:SS.ffffff" of an instant in `zone` (UTC when utc is true), for
 // binding timestamp parameters; "+00" is appended when with_offset (PostgreSQL timestamptz).

@@ -181,6 +181,7 @@ class MyStatement final : public Statement {
           b.buffer_type = columns_[i].kind == SqlKind::kTime ? MYSQL_TYPE_TIME : MYSQL_TYPE_DATETIME;
           break;
         case CellFormat::kText:
+        case CellFormat::kPgBinary:  // (not a MariaDB format)
           buffers_[i].resize(64);
           b.buffer_type = columns_[i].kind == SqlKind::kBytes || columns_[i].kind == SqlKind::kBit
                               ? MYSQL_TYPE_BLOB

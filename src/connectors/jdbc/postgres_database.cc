@@ -2,7 +2,8 @@
 // precision. Statements are prepared (named) for their result description; an execution opens a
 // transaction, declares a NO SCROLL cursor for the query with the bound parameters and reads it with
 // FETCH fetch_rows, the next FETCH sent before the rows of the current one are handed out, so the server
-// fills a batch while the task converts the previous one and memory stays at about two batches.
+// fills a batch while the task converts the previous one and memory stays at about two batches. Rows
+// come in binary format when every column's type has a binary reading (pg_binary.h), else as text.
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <set>
 
 #include "connectors/jdbc/database.h"
+#include "connectors/jdbc/pg_binary.h"
 
 namespace sluice::connectors::jdbc {
 namespace {
@@ -126,13 +128,15 @@ ResultShape ShapeOf(const PGresult* res) {
 
 class PgStatement final : public Statement {
  public:
+  // binary: FETCH results in binary format (every column has a binary reading, pg_binary.h).
   PgStatement(PgDatabase* db, std::string name, std::string sql, std::vector<ColumnInfo> columns,
-              ResultShape shape)
+              ResultShape shape, bool binary)
       : db_(db),
         name_(std::move(name)),
         sql_(std::move(sql)),
         columns_(std::move(columns)),
-        shape_(std::move(shape)) {}
+        shape_(std::move(shape)),
+        binary_(binary) {}
   ~PgStatement() override;
   const std::vector<ColumnInfo>& columns() const override { return columns_; }
   Status Execute(const std::vector<Param>& params, size_t fetch_rows) override;
@@ -154,6 +158,7 @@ class PgStatement final : public Statement {
   std::string sql_;
   std::vector<ColumnInfo> columns_;
   ResultShape shape_;
+  bool binary_ = false;
   std::string fetch_sql_;
   size_t fetch_rows_ = 0;
   ResultPtr batch_{nullptr, &PQclear};
@@ -331,6 +336,7 @@ class PgDatabase final : public Database {
       }
     }
     std::vector<ColumnInfo> cols;
+    bool binary = true;  // every column has a binary reading: the rows come in binary format
     for (int i = 0; i < n; ++i) {
       Oid oid = PQftype(desc.get(), i);
       auto ti = type_info[oid];
@@ -339,10 +345,14 @@ class PgDatabase final : public Database {
       c.name = PQfname(desc.get(), i);
       auto nn = not_null.find({PQftable(desc.get(), i), PQftablecol(desc.get(), i)});
       c.nullable = nn == not_null.end() || !nn->second;
+      binary = binary && PgBinaryReadable(oid);
       cols.push_back(std::move(c));
     }
-    return std::unique_ptr<Statement>(
-        std::make_unique<PgStatement>(this, std::move(name), sql, std::move(cols), ShapeOf(desc.get())));
+    if (binary) {
+      for (ColumnInfo& c : cols) c.format = CellFormat::kPgBinary;
+    }
+    return std::unique_ptr<Statement>(std::make_unique<PgStatement>(
+        this, std::move(name), sql, std::move(cols), ShapeOf(desc.get()), binary));
   }
 
   bool IsValid() override {
@@ -410,7 +420,9 @@ Status PgStatement::Fail(Status error) {
 }
 
 Status PgStatement::SendFetch() {
-  if (PQsendQuery(db_->conn(), fetch_sql_.c_str()) != 1)
+  // The extended protocol's result format applies to a cursor's FETCH (it overrides the cursor's own).
+  if (PQsendQueryParams(db_->conn(), fetch_sql_.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                        binary_ ? 1 : 0) != 1)
     return ResultError(db_->conn(), nullptr, "fetch failed");
   in_flight_ = true;
   return Status::OK();

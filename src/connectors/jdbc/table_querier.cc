@@ -73,6 +73,7 @@ TableQuerier::TableQuerier(const JdbcSourceConfig& config, std::optional<TableId
     topic_ = config_.topic_prefix;
     partition_ = connect::StringMap({{"query", "query"}});
   }
+  shared_partition_ = std::make_shared<const Value>(partition_);
   if (config_.timestamp_initial) {
     ts_ms_ = *config_.timestamp_initial == -1 ? WallMs() : *config_.timestamp_initial;
   }
@@ -84,6 +85,7 @@ TableQuerier::TableQuerier(const JdbcSourceConfig& config, const LoadRange& rang
   name_ += " (initial load range " + std::to_string(range.index + 1) + " of " +
            std::to_string(range.plan.ranges) + ")";
   partition_ = RangePartition(range.table, range.index);
+  shared_partition_ = std::make_shared<const Value>(partition_);
   incrementing_ = range.low();
 }
 
@@ -246,11 +248,13 @@ Status TableQuerier::StartQuery(Database& db) {
 
 Value TableQuerier::CurrentOffset() const {
   Map m;
+  m.reserve((UsesTimestamp(config_.mode) ? 2 : 0) + (UsesIncrementing(config_.mode) ? 1 : 0) +
+            (range_ ? 3 : 0));
   if (UsesTimestamp(config_.mode)) {
-    m.push_back(MapEntry{Value("timestamp"), Value(ts_ms_)});
-    m.push_back(MapEntry{Value("timestamp_nanos"), Value(static_cast<int64_t>(ts_nanos_))});
+    m.emplace_back(Value("timestamp"), Value(ts_ms_));
+    m.emplace_back(Value("timestamp_nanos"), Value(static_cast<int64_t>(ts_nanos_)));
   }
-  if (UsesIncrementing(config_.mode)) m.push_back(MapEntry{Value("incrementing"), Value(incrementing_)});
+  if (UsesIncrementing(config_.mode)) m.emplace_back(Value("incrementing"), Value(incrementing_));
   if (range_) AddPlanToOffset(range_->plan, &m);
   return Value(std::move(m));
 }
@@ -272,17 +276,17 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
       *done = true;
       return Status::OK();
     }
-    // Each column's value straight into its field (the plan made the field's schema, so the value fits it).
-    Struct value(value_schema_);
+    // Each column's value straight into its field (the plan made the field's schema, so the value fits it):
+    // the values are built in place, in field order, and become the Struct's.
+    std::vector<Value> values;
+    values.reserve(fields.size());
     for (size_t i = 0; i < plans_.size(); ++i) {
       const ColumnPlan& plan = plans_[i];
       const int field = field_of_[i];
       if (field < 0) continue;
-      Value v;
       int32_t nanos = 0;
-      if (!row_[i].null) {
-        ASSIGN_OR_RETURN(v, ConvertCell(plan, row_[i], config_.db_timezone, &nanos));
-      }
+      RETURN_IF_ERROR(AppendCell(plan, row_[i], config_.db_timezone, &nanos, values));
+      Value& v = values.back();
       if (granularity_ != 0 && plan.target == Target::kTimestamp && !v.is_null()) {
         int64_t ms = v.get<int64_t>();
         int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
@@ -301,8 +305,8 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
       if (v.is_null() && !plan.schema->optional()) {  // e.g. a MySQL zero date in a NOT NULL column
         return connect::ValidateValue(*plan.schema, v, fields[static_cast<size_t>(field)].name);
       }
-      value.PutAtUnchecked(static_cast<size_t>(field), std::move(v));
     }
+    Struct value = Struct::FromValuesUnchecked(value_schema_, std::move(values));
     // Offsets.
     if (!timestamp_indexes_.empty()) {
       for (size_t k = 0; k < timestamp_indexes_.size(); ++k) {
@@ -334,7 +338,7 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
       r.key = Value(std::move(key));
     }
     r.value = Value(std::move(value));
-    r.source_partition = partition_;
+    r.shared_partition = shared_partition_;
     if (config_.mode != Mode::kBulk) r.source_offset = CurrentOffset();
   }
   return Status::OK();

@@ -68,6 +68,7 @@ class TableQuerier {
   std::string name_;
   std::string topic_;
   connect::Value partition_;
+  std::shared_ptr<const connect::Value> shared_partition_;  // the same, given to every record
   // Offset.
   int64_t incrementing_ = -1;
   int64_t ts_ms_ = 0;

@@ -5,7 +5,8 @@
 # measured in the same run (psql COPY ... TO STDOUT, mariadb --quick) and the worker's peak RSS.
 # The load's time runs from the worker's start to the moment the topic's high watermark reaches ROWS
 # (polled every 10 ms with ListOffsets on one connection; kcat every 0.2 s found it up to ~0.6 s late).
-#   [PARALLEL=N] bench/jdbc_bench.sh [ROWS] [BATCH_MAX_ROWS]
+#   [PARALLEL=N] [SLUICE_BIN=path] bench/jdbc_bench.sh [ROWS] [BATCH_MAX_ROWS]
+# (SLUICE_BIN: another sluice binary, e.g. a copy of the previous build to compare in the same conditions.)
 # Needs build/bin/sluice, psql, mariadb, python3. Everything runs in a throwaway /tmp directory.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,7 +15,7 @@ batch="${2:-10000}"
 # PARALLEL=N: the Sluice extension initial.load.parallel with tasks.max=N (N ranges read side by side).
 tasks="${PARALLEL:-1}"
 parallel=false; [ "${PARALLEL:-0}" -gt 1 ] && parallel=true
-bin="$root/build/bin/sluice"
+bin="${SLUICE_BIN:-$root/build/bin/sluice}"
 dir="$(mktemp -d /tmp/sluice-jdbc-bench-XXXXXX)"
 chmod 755 "$dir"
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

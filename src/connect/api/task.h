@@ -62,6 +62,11 @@ class SourceTask : public Task {
   // Records available now; an empty vector when there are none (the task should block briefly,
   // e.g. until its poll interval, rather than spin). Appends to `out`.
   virtual Status Poll(std::vector<SourceRecord>& out) = 0;
+  // The records of the last Poll once the runtime is done with them (sent or dropped; fields may have
+  // been moved from or changed by transformations), before the next Poll: a task may take them (e.g.
+  // swap the vector with one of its own) to reuse their storage for its next records, so that a record
+  // costs no allocation. By default they are left to the runtime, which destroys them.
+  virtual void Reclaim(std::vector<SourceRecord>& /*records*/) {}
   // Offsets up to the last acknowledged record were committed.
   virtual Status Commit() { return Status::OK(); }
   // One record was acknowledged by Kafka (metadata) or dropped by a transformation (nullptr).

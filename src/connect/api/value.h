@@ -52,6 +52,10 @@ class Struct {
   // REQUIRES: index < schema()->fields().size().
   const Value& GetAt(size_t index) const;
   const std::vector<Value>& values() const { return values_; }
+  // The values, for a producer that refills the struct in place (reusing its storage; e.g. a source
+  // task's next row). REQUIRES: before other code sees the struct again, as FromValuesUnchecked: one
+  // value per field, each fitting its field's schema.
+  std::vector<Value>& mutable_values_unchecked() { return values_; }
   // Every field against its schema (required fields must be set).
   Status Validate() const;
 
@@ -111,6 +115,11 @@ class Value {
   // std::string, Bytes, Array, Map, Struct.
   template <typename T>
   const T* get_if() const {
+    return std::get_if<T>(&v_);
+  }
+  // Mutable access, e.g. to reuse a value's storage; nullptr if the value holds another type.
+  template <typename T>
+  T* get_mutable_if() {
     return std::get_if<T>(&v_);
   }
   // REQUIRES: the value holds a T.

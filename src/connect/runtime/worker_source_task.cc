@@ -157,6 +157,8 @@ Status WorkerSourceTask::Execute() {
     // What was taken before a failure still goes out, as it would have one by one.
     Status flushed = FlushBatch();
     if (s.ok()) s = flushed;
+    if (s.ok()) task_->Reclaim(batch);  // (the records were converted: the task may reuse them)
+    batch.clear();
     if (!s.ok()) {
       result = s;
       break;
@@ -189,10 +191,13 @@ Status WorkerSourceTask::Execute() {
 
 Status WorkerSourceTask::SendRecord(SourceRecord& record) {
   // Transformations see only the ConnectRecord part: the source partition and offset stay as polled.
+  // (The shared partition and the offset encoder stay in the record, which a task may reuse: no reference
+  // count changes per record when they are the same as last time.)
   Value own_partition = std::move(record.source_partition);
-  std::shared_ptr<const Value> shared_partition = std::move(record.shared_partition);
+  const std::shared_ptr<const Value>& shared_partition = record.shared_partition;
   const Value& partition = shared_partition ? *shared_partition : own_partition;
   Value offset = std::move(record.source_offset);
+  const std::shared_ptr<const SourceOffsetEncoder>& offset_encoder = record.offset_encoder;
   auto where = [&] { return "topic '" + record.topic + "'"; };
   Tolerated t;
   bool keep = true;
@@ -295,7 +300,11 @@ Status WorkerSourceTask::SendRecord(SourceRecord& record) {
     if (partition_json != nullptr) sub.partition = last_partition_json_;
     open_run_ = &sub;
   }
-  if (sub.partition) sub.offset = std::move(offset);
+  if (sub.partition) {
+    sub.offset = std::move(offset);
+    if (sub.offset_encoder != offset_encoder) sub.offset_encoder = offset_encoder;
+    sub.offset_fields = record.offset_fields;
+  }
   if (!keep || skipped) {
     arena_.resize(record_at);  // a key converted before the value failed
     return Status::OK();
@@ -430,7 +439,7 @@ Status WorkerSourceTask::CollectAcked() {
         last = s.partition.get();
         slot = &to_commit_[*s.partition];
       }
-      *slot = std::move(s.offset);
+      *slot = s.offset_encoder ? s.offset_encoder->Encode(s.offset_fields) : std::move(s.offset);
     }
     submitted_.pop_front();
   }

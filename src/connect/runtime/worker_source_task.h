@@ -9,6 +9,8 @@
 // order of records is kept. Records without a partition of their own go to partition 0 of a topic
 // known (from metadata, refreshed every 30 s) to have only one, which is where the producer's
 // partitioner would put them, without running it per record; otherwise the partitioner decides.
+// Offsets given as an encoder and fields are built into a map only for a run's last record, once it is
+// acknowledged; a poll's records go back to the task (SourceTask::Reclaim) once converted.
 //
 // Thread-safety: see WorkerTask; the producer's delivery reports are served on the task thread.
 #pragma once
@@ -38,6 +40,9 @@ class WorkerSourceTask : public WorkerTask {
   struct Submitted {
     std::shared_ptr<const std::string> partition;  // canonical JSON; null when the records have none
     Value offset;
+    // Instead of offset (then null): offset_encoder->Encode(offset_fields), built once the run is acked.
+    std::shared_ptr<const SourceOffsetEncoder> offset_encoder;
+    SourceOffsetFields offset_fields{};
     uint32_t unacked = 0;  // records handed to the producer and not yet acknowledged
     bool open = true;      // still taking records (the pending batch's run)
     bool failed = false;

@@ -8,6 +8,7 @@
 
 #include "base/logging.h"
 #include "connect/api/task.h"
+#include "connectors/jdbc/connection_cache.h"
 #include "connectors/jdbc/source_task.h"
 #include "connectors/jdbc/table_querier.h"
 
@@ -73,9 +74,19 @@ std::vector<ConfigValidation> JdbcSourceConnector::Validate(const connect::Confi
     }
     return out;
   }
+  // A valid config's connection is kept for the connector's start (connection_cache.h).
+  auto park_if_valid = [&] {
+    for (const auto& v : out) {
+      if (!v.errors.empty()) return;
+    }
+    ParkConnection(opts, std::move(*db));
+  };
   if (!cfg->query.empty()) {
-    TableQuerier q(*cfg, std::nullopt);
-    if (Status s = q.Check(**db); !s.ok()) add("query", s.message());
+    {
+      TableQuerier q(*cfg, std::nullopt);
+      if (Status s = q.Check(**db); !s.ok()) add("query", s.message());
+    }
+    park_if_valid();
     return out;
   }
   auto tables = FindTables(**db, *cfg);
@@ -134,6 +145,7 @@ std::vector<ConfigValidation> JdbcSourceConnector::Validate(const connect::Confi
     if (m.find("nullable") != std::string::npos) add("validate.non.null", m);
     break;
   }
+  park_if_valid();  // (the queriers and their statements are gone)
   return out;
 }
 
@@ -141,12 +153,13 @@ Status JdbcSourceConnector::Start(const connect::ConfigMap& props) {
   props_ = props;
   ASSIGN_OR_RETURN(config_, ParseJdbcSourceConfig(props));
   if (!config_.query.empty()) return Status::OK();
-  auto db = Connect(config_.connect);
+  auto db = ConnectOrReuse(config_.connect);
   if (db.ok()) {
     auto tables = FindTables(**db, config_);
     if (tables.ok()) {
       LOG_INFO("jdbc source: {} table(s) to copy", tables->size());
       tables_ = std::move(tables).value();
+      ParkConnection(config_.connect, std::move(*db));  // for the task (connection_cache.h)
     } else if (!IsConnectionError(tables.status())) {
       return tables.status();
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/logging.h"
+#include "connectors/jdbc/connection_cache.h"
 
 namespace sluice::connectors::jdbc {
 namespace {
@@ -112,7 +113,7 @@ Status JdbcSourceTask::EnsureConnected() {
   }
   Status last;
   for (int attempt = 1; attempt <= config_.connection_attempts && !stopping_; ++attempt) {
-    auto db = Connect(config_.connect);
+    auto db = ConnectOrReuse(config_.connect);  // the connector's, when it has just started
     if (db.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       db_ = std::move(db).value();
@@ -185,8 +186,9 @@ Status JdbcSourceTask::Poll(std::vector<connect::SourceRecord>& out) {
   }
   TableQuerier& q = *queriers_[current_];
   const size_t before = out.size();
+  if (before == 0) out.swap(spare_);  // the records given back, overwritten in place by Read
   bool done = false;
-  Status s = q.Read(std::min(static_cast<size_t>(config_.batch_max_rows), kPollRows), out, &done);
+  Status s = q.Read(std::min(static_cast<size_t>(config_.batch_max_rows), kPollRows), out, before, &done);
   if (!s.ok()) {
     if (out.size() > before) {  // hand out what was read; the error comes with the next Poll
       pending_ = s;

@@ -60,6 +60,30 @@ std::string IsoNanos(int64_t ms, int32_t nanos) {
   return s.substr(0, 19) + "." + frac;
 }
 
+// Confluent's offset of a table from a record's {incrementing, timestamp ms, timestamp nanos}: built only
+// for the records whose offset the runtime commits, not a map per record.
+class OffsetEncoder final : public connect::SourceOffsetEncoder {
+ public:
+  OffsetEncoder(Mode mode, std::optional<LoadPlan> plan)
+      : timestamp_(UsesTimestamp(mode)), incrementing_(UsesIncrementing(mode)), plan_(plan) {}
+  Value Encode(const connect::SourceOffsetFields& f) const override {
+    Map m;
+    m.reserve((timestamp_ ? 2 : 0) + (incrementing_ ? 1 : 0) + (plan_ ? 3 : 0));
+    if (timestamp_) {
+      m.emplace_back(Value("timestamp"), Value(f[1]));
+      m.emplace_back(Value("timestamp_nanos"), Value(f[2]));
+    }
+    if (incrementing_) m.emplace_back(Value("incrementing"), Value(f[0]));
+    if (plan_) AddPlanToOffset(*plan_, &m);
+    return Value(std::move(m));
+  }
+
+ private:
+  const bool timestamp_;
+  const bool incrementing_;
+  const std::optional<LoadPlan> plan_;
+};
+
 }  // namespace
 
 TableQuerier::TableQuerier(const JdbcSourceConfig& config, std::optional<TableId> table)
@@ -74,6 +98,8 @@ TableQuerier::TableQuerier(const JdbcSourceConfig& config, std::optional<TableId
     partition_ = connect::StringMap({{"query", "query"}});
   }
   shared_partition_ = std::make_shared<const Value>(partition_);
+  if (config_.mode != Mode::kBulk)
+    offset_encoder_ = std::make_shared<const OffsetEncoder>(config_.mode, std::nullopt);
   if (config_.timestamp_initial) {
     ts_ms_ = *config_.timestamp_initial == -1 ? WallMs() : *config_.timestamp_initial;
   }
@@ -86,6 +112,8 @@ TableQuerier::TableQuerier(const JdbcSourceConfig& config, const LoadRange& rang
            std::to_string(range.plan.ranges) + ")";
   partition_ = RangePartition(range.table, range.index);
   shared_partition_ = std::make_shared<const Value>(partition_);
+  if (config_.mode != Mode::kBulk)
+    offset_encoder_ = std::make_shared<const OffsetEncoder>(config_.mode, range.plan);
   incrementing_ = range.low();
 }
 
@@ -246,20 +274,15 @@ Status TableQuerier::StartQuery(Database& db) {
   return statement_->Execute(params, static_cast<size_t>(std::max(config_.batch_max_rows, 1)));
 }
 
-Value TableQuerier::CurrentOffset() const {
-  Map m;
-  m.reserve((UsesTimestamp(config_.mode) ? 2 : 0) + (UsesIncrementing(config_.mode) ? 1 : 0) +
-            (range_ ? 3 : 0));
-  if (UsesTimestamp(config_.mode)) {
-    m.emplace_back(Value("timestamp"), Value(ts_ms_));
-    m.emplace_back(Value("timestamp_nanos"), Value(static_cast<int64_t>(ts_nanos_)));
-  }
-  if (UsesIncrementing(config_.mode)) m.emplace_back(Value("incrementing"), Value(incrementing_));
-  if (range_) AddPlanToOffset(range_->plan, &m);
-  return Value(std::move(m));
+Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, size_t first, bool* done) {
+  size_t next = first;
+  Status s = ReadRows(max, out, first, &next, done);
+  out.resize(next);  // (drops the reusable records left over, and a record begun when an error came)
+  return s;
 }
 
-Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, bool* done) {
+Status TableQuerier::ReadRows(size_t max, std::vector<connect::SourceRecord>& out, size_t first, size_t* next,
+                              bool* done) {
   *done = false;
   if (!active()) {
     *done = true;
@@ -269,16 +292,26 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
   if (incrementing_index_ >= 0 && plans_[static_cast<size_t>(incrementing_index_)].target == Target::kSkip) {
     return Status::InvalidArgument("incrementing column of " + name_ + " has an unsupported type");
   }
-  out.reserve(out.size() + std::min<size_t>(max, 100000));
+  out.reserve(first + std::min<size_t>(max, 100000));
   for (size_t n = 0; n < max; ++n) {
     ASSIGN_OR_RETURN(bool more, statement_->Next(row_));
     if (!more) {
       *done = true;
       return Status::OK();
     }
+    // The record: a reusable one (its topic's and values' storage kept) or a new one.
+    const size_t at = first + n;
+    const bool reused = at < out.size();
+    connect::SourceRecord& r = reused ? out[at] : out.emplace_back();
+    // A reused record whose value is a struct of this schema is refilled in place; else a new Struct.
+    // (A record left half-filled by an error is cut off by Read.)
+    Struct* refill = reused ? r.value.get_mutable_if<Struct>() : nullptr;
+    if (refill != nullptr && refill->schema() != value_schema_) refill = nullptr;
+    std::vector<Value> fresh;
+    std::vector<Value>& values = refill != nullptr ? refill->mutable_values_unchecked() : fresh;
+    values.clear();
     // Each column's value straight into its field (the plan made the field's schema, so the value fits it):
     // the values are built in place, in field order, and become the Struct's.
-    std::vector<Value> values;
     values.reserve(fields.size());
     for (size_t i = 0; i < plans_.size(); ++i) {
       const ColumnPlan& plan = plans_[i];
@@ -306,7 +339,8 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
         return connect::ValidateValue(*plan.schema, v, fields[static_cast<size_t>(field)].name);
       }
     }
-    Struct value = Struct::FromValuesUnchecked(value_schema_, std::move(values));
+    if (refill == nullptr) r.value = Value(Struct::FromValuesUnchecked(value_schema_, std::move(fresh)));
+    const Struct& value = r.value.get<Struct>();
     // Offsets.
     if (!timestamp_indexes_.empty()) {
       for (size_t k = 0; k < timestamp_indexes_.size(); ++k) {
@@ -326,9 +360,19 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
         break;
       }
     }
-    connect::SourceRecord& r = out.emplace_back();
+    if (reused) {  // every other field as in a new record (transformations may have set some)
+      r.kafka_partition.reset();
+      r.timestamp.reset();
+      r.headers.clear();
+      if (!r.source_partition.is_null()) r.source_partition = Value();
+      if (!r.source_offset.is_null()) r.source_offset = Value();
+      if (key_schema_ == nullptr) {
+        r.key_schema.reset();
+        if (!r.key.is_null()) r.key = Value();
+      }
+    }
     r.topic = topic_;
-    r.value_schema = value_schema_;
+    if (r.value_schema != value_schema_) r.value_schema = value_schema_;
     if (key_schema_ != nullptr) {
       Struct key(key_schema_);
       for (size_t k = 0; k < key_columns_.size(); ++k) {
@@ -337,9 +381,10 @@ Status TableQuerier::Read(size_t max, std::vector<connect::SourceRecord>& out, b
       r.key_schema = key_schema_;
       r.key = Value(std::move(key));
     }
-    r.value = Value(std::move(value));
-    r.shared_partition = shared_partition_;
-    if (config_.mode != Mode::kBulk) r.source_offset = CurrentOffset();
+    if (r.shared_partition != shared_partition_) r.shared_partition = shared_partition_;
+    if (r.offset_encoder != offset_encoder_) r.offset_encoder = offset_encoder_;
+    r.offset_fields = {incrementing_, ts_ms_, static_cast<int64_t>(ts_nanos_)};
+    *next = at + 1;
   }
   return Status::OK();
 }

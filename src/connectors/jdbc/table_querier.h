@@ -49,8 +49,10 @@ class TableQuerier {
   // Prepares on `db` if needed and executes the query from the current offset; the database returns
   // the rows in batches of batch.max.rows.
   Status StartQuery(Database& db);
-  // Appends up to max records; *done is set when the result ended (the querier is then idle).
-  Status Read(size_t max, std::vector<connect::SourceRecord>& out, bool* done);
+  // Reads up to max records into out[first], out[first + 1], ...: records already there (a previous
+  // poll's, given back by the runtime) are overwritten in place, reusing their storage, and out is cut to
+  // first + the records read. *done is set when the result ended (the querier is then idle).
+  Status Read(size_t max, std::vector<connect::SourceRecord>& out, size_t first, bool* done);
   bool active() const { return statement_ != nullptr && statement_->active(); }
   // The connection is gone or the schema may have changed: prepare again next time.
   void Reset();
@@ -60,7 +62,8 @@ class TableQuerier {
 
  private:
   Status Prepare(Database& db);
-  connect::Value CurrentOffset() const;
+  Status ReadRows(size_t max, std::vector<connect::SourceRecord>& out, size_t first, size_t* next,
+                  bool* done);
 
   const JdbcSourceConfig& config_;
   std::optional<TableId> table_;
@@ -69,6 +72,9 @@ class TableQuerier {
   std::string topic_;
   connect::Value partition_;
   std::shared_ptr<const connect::Value> shared_partition_;  // the same, given to every record
+  // Builds a record's offset from {incrementing, timestamp ms, timestamp nanos} when the runtime needs it
+  // (nullptr in bulk mode: no offsets).
+  std::shared_ptr<const connect::SourceOffsetEncoder> offset_encoder_;
   // Offset.
   int64_t incrementing_ = -1;
   int64_t ts_ms_ = 0;

@@ -4,7 +4,10 @@
 # s3rver. Reports records/s and MB/s of JSON written, the worker's peak RSS, and in the same run the
 # endpoint's limit (`aws s3 cp` of a file of the same total size to the same s3rver) and the JSON
 # encoding alone against memcpy (build/bin/s3_bench).
+# Also reports the CPU seconds the worker (start-up included) and s3rver spent on the run.
 #   bench/s3_bench.sh [RECORDS]    (default 1000000)
+#   PERF_DATA=FILE [PERF_ARGS=...] bench/s3_bench.sh ...    also records the worker with `perf record
+#   ${PERF_ARGS:--g}` into FILE (attached 0.1 s after start; e.g. PERF_ARGS="--call-graph dwarf")
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/build/bin"
@@ -12,8 +15,9 @@ n=${1:-1000000}
 flush=${FLUSH_SIZE:-100000}
 dir=$(mktemp -d /tmp/sluice-s3bench-XXXXXX)
 bport=$((20000 + RANDOM % 10000)); sport=$((30000 + RANDOM % 10000)); rport=$((40000 + RANDOM % 10000))
-bpid=""; wpid=""
+bpid=""; wpid=""; ppid_perf=""
 cleanup() {
+  [ -n "$ppid_perf" ] && kill -INT "$ppid_perf" 2>/dev/null && wait "$ppid_perf" 2>/dev/null
   [ -n "$wpid" ] && kill "$wpid" 2>/dev/null && wait "$wpid" 2>/dev/null
   [ -n "$bpid" ] && kill "$bpid" 2>/dev/null && wait "$bpid" 2>/dev/null
   "$root/scripts/services/s3rver" stop "$dir/s3" || true
@@ -70,8 +74,15 @@ topics=ecsales_ec_uriage
 tasks.max=1
 EOF2
 objects=$(( (n + flush - 1) / flush ))
+# CPU seconds (user + system) of a process from /proc/PID/stat.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+spid=$(cat "$dir/s3/s3rver.pid")
+scpu0=$(cpu "$spid")
 start=$(date +%s.%N)
 "$bin/sluice" connect-standalone "$dir/worker.properties" "$dir/sink.properties" >"$dir/worker.log" 2>&1 & wpid=$!
+if [ -n "${PERF_DATA:-}" ]; then
+  sleep 0.1; perf record -q ${PERF_ARGS:--g} -p "$wpid" -o "$PERF_DATA" 2>"$dir/perf.log" & ppid_perf=$!
+fi
 # An object counts once s3rver has stored it whole: its metadata file is written after the content
 # and its MD5. (Listing the bucket every 50 ms instead made s3rver, single-threaded, MD5 the partly
 # written object on every listing, and counted that object before it was complete.)
@@ -85,9 +96,12 @@ listing=$(curl -s "$s3/bench?list-type=2&prefix=topics/")
 [ "$(grep -o '<Key>' <<<"$listing" | wc -l)" -eq "$objects" ] || { echo "listing disagrees: $listing"; exit 1; }
 bytes=$(grep -o '<Size>[0-9]*' <<<"$listing" | sed 's/<Size>//' | paste -sd+ | bc)
 rss=$(awk '$1=="VmHWM:" {print $2/1024}' /proc/$wpid/status)
+wcpu=$(cpu "$wpid"); scpu=$(echo "$(cpu "$spid") - $scpu0" | bc -l)
+if [ -n "$ppid_perf" ]; then kill -INT "$ppid_perf"; wait "$ppid_perf" 2>/dev/null || true; ppid_perf=""; fi
 secs=$(echo "$end - $start" | bc -l)
 printf 'sink: %d records, %d objects, %.1f MB JSON in %.2f s (incl. worker start-up): %.0f records/s, %.1f MB/s; worker peak RSS %.1f MB\n' \
   "$n" "$objects" "$(echo "$bytes/1000000" | bc -l)" "$secs" "$(echo "$n/$secs" | bc -l)" "$(echo "$bytes/1000000/$secs" | bc -l)" "$rss"
+printf 'CPU: worker %.2f s (start-up included), s3rver %.2f s\n' "$wcpu" "$scpu"
 
 echo "--- endpoint limit: aws s3 cp of $bytes bytes to the same s3rver"
 head -c "$bytes" /dev/urandom >"$dir/blob"

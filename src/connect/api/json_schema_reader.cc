@@ -266,7 +266,10 @@ bool Reader::StructValue(const SchemaPtr& schema, Value& out, int depth) {
   if (*p_ != '{') return false;
   ++p_;
   const std::vector<Field>& fields = schema->fields();
-  Struct s(schema);
+  // Each value is read straight into its field's slot: what this reader accepts for a field fits the
+  // field's schema (type, required-ness, Decimal scale; defaults are checked when the schema is built),
+  // so the struct needs neither Struct::Put's lookup by name nor its validation.
+  std::vector<Value> values(fields.size());
   uint64_t seen_mask = 0;           // fields read, for up to 64 fields
   std::vector<bool> seen_overflow;  // beyond
   if (fields.size() > 64) seen_overflow.resize(fields.size());
@@ -296,9 +299,8 @@ bool Reader::StructValue(const SchemaPtr& schema, Value& out, int depth) {
       if (f == nullptr) return false;  // a key the schema does not have
       auto index = static_cast<size_t>(f - fields.data());
       hint = index + 1;
-      Value v;
-      if (!Read(f->schema, v, depth + 1)) return false;
-      if (!s.Put(f->name, std::move(v)).ok()) return false;  // a repeated key: the last one wins
+      // A repeated key: the last one wins (its value replaces the slot's).
+      if (!Read(f->schema, values[index], depth + 1)) return false;
       if (index < 64) {
         seen_mask |= uint64_t{1} << index;
       } else {
@@ -313,11 +315,9 @@ bool Reader::StructValue(const SchemaPtr& schema, Value& out, int depth) {
   }
   for (size_t i = 0; i < fields.size(); ++i) {
     if (seen(i)) continue;
-    Value v;  // a missing key reads as null
-    if (!Null(*fields[i].schema, v)) return false;
-    if (!v.is_null() && !s.Put(fields[i].name, std::move(v)).ok()) return false;
+    if (!Null(*fields[i].schema, values[i])) return false;  // a missing key reads as null
   }
-  out = Value(std::move(s));
+  out = Value(Struct::FromValuesUnchecked(schema, std::move(values)));
   return true;
 }
 

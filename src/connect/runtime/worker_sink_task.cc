@@ -236,7 +236,7 @@ Status WorkerSinkTask::Execute() {
       paused = false;
       Report("RUNNING");
     }
-    records.clear();
+    RecycleRecords(records);
     // A batch at once: far cheaper than one rd_kafka_consumer_poll per message. Rebalance callbacks
     // are served inside this call (the consumer queue is the main queue).
     const size_t queued = rd_kafka_queue_length(queue);
@@ -338,12 +338,30 @@ Status WorkerSinkTask::Execute() {
   return result;
 }
 
+void WorkerSinkTask::RecycleRecords(std::vector<SinkRecord>& records) {
+  for (SinkRecord& r : records) {
+    if (spare_strings_.size() + 2 > 2 * kMaxDrainRecords) break;
+    spare_strings_.push_back(std::move(r.topic));
+    spare_strings_.push_back(std::move(r.original_topic));
+  }
+  records.clear();
+}
+
+std::string WorkerSinkTask::SpareString() {
+  if (spare_strings_.empty()) return {};
+  std::string s = std::move(spare_strings_.back());
+  spare_strings_.pop_back();
+  return s;
+}
+
 Status WorkerSinkTask::ConvertMessage(const rd_kafka_message_t* m, std::vector<SinkRecord>& out) {
   SinkRecord r;
-  r.topic = rd_kafka_topic_name(m->rkt);
+  r.topic = SpareString();
+  r.topic.assign(rd_kafka_topic_name(m->rkt));
   r.kafka_partition = m->partition;
   r.kafka_offset = m->offset;
-  r.original_topic = r.topic;
+  r.original_topic = SpareString();
+  r.original_topic.assign(r.topic);
   r.original_partition = m->partition;
   r.original_offset = m->offset;
   rd_kafka_timestamp_type_t tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;

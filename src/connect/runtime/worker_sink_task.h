@@ -52,6 +52,10 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   void ReadQueueLimits();
   // Notes whether the fetcher parked, given the number of messages queued.
   void NoteQueueFill(size_t queued);
+  // Empties `records`, keeping their topic strings' storage for the next records (see spare_strings_).
+  void RecycleRecords(std::vector<SinkRecord>& records);
+  // A string with storage from a recycled record, else an empty one.
+  std::string SpareString();
 
   std::unique_ptr<SinkTask> task_;
   KafkaHandle consumer_;
@@ -76,7 +80,10 @@ class WorkerSinkTask : public WorkerTask, private SinkTaskContext {
   int64_t queue_max_messages_ = 100000;
   int64_t queue_max_bytes_ = 64 << 20;
   double avg_message_bytes_ = 0;  // moving average of payload + key
-  bool fetcher_parked_ = false;   // the queue was seen full since the last kick
+  // The topic and original_topic strings of records already put: a topic name longer than the
+  // small-string buffer would otherwise cost two allocations per record.
+  std::vector<std::string> spare_strings_;
+  bool fetcher_parked_ = false;  // the queue was seen full since the last kick
 };
 
 }  // namespace sluice::connect

@@ -53,119 +53,111 @@ LogManagerOptions Options(const TempDir& tmp, PostQueue& q) {
   return o;
 }
 
-TEST(FlusherTest, AppendReportsFlushDueAndTheFlusherCompletesIt) {
-  TempDir tmp;
-  PostQueue q;
-  auto m = LogManager::Open(Options(tmp, q));
-  ASSERT_OK(m);
-  auto log = (*m)->CreatePartition("t", 0, (*m)->default_config());
-  ASSERT_OK(log);
+class FlusherTest : public ::testing::Test {
+ protected:
+  // Opens the manager with `o` and creates partitions t-0 .. t-(n-1).
+  void Open(const LogManagerOptions& o, int partitions = 1) {
+    auto m = LogManager::Open(o);
+    ASSERT_OK(m);
+    m_ = std::move(*m);
+    for (int p = 0; p < partitions; ++p) {
+      auto log = m_->CreatePartition("t", p, m_->default_config());
+      ASSERT_OK(log);
+      logs_.push_back(*log);
+    }
+  }
+
+  TempDir tmp_;
+  PostQueue q_;
+  std::unique_ptr<LogManager> m_;
+  std::vector<Log*> logs_;
+};
+
+TEST_F(FlusherTest, AppendReportsFlushDueAndTheFlusherCompletesIt) {
+  ASSERT_NO_FATAL_FAILURE(Open(Options(tmp_, q_)));
+  Log* log = logs_[0];
   std::vector<uint8_t> b = MakeValues(3);
-  auto r = (*log)->Append(b, 1);
+  auto r = log->Append(b, 1);
   ASSERT_OK(r);
   EXPECT_TRUE(r->flush_due);
   EXPECT_FALSE(r->durable);  // not synced inline
   int done = 0;
   Status got = Status::Aborted("not called");
-  (*m)->SubmitFlush(*log, 2, [&](const Status& st) {
+  m_->SubmitFlush(log, 2, [&](const Status& st) {
     got = st;
     ++done;
   });
-  EXPECT_EQ(done, 0);                 // never from inside SubmitFlush
-  EXPECT_FALSE((*log)->FlushDue(3));  // the job took the pending messages
-  q.RunUntil(1);
+  EXPECT_EQ(done, 0);              // never from inside SubmitFlush
+  EXPECT_FALSE(log->FlushDue(3));  // the job took the pending messages
+  q_.RunUntil(1);
   EXPECT_EQ(done, 1);
   EXPECT_OK(got);
-  EXPECT_GE((*m)->flush_rounds(), 1);
-  ASSERT_OK((*m)->Close());
+  EXPECT_GE(m_->flush_rounds(), 1);
+  ASSERT_OK(m_->Close());
 }
 
-TEST(FlusherTest, ManyLogsAndRollsAllComplete) {
-  TempDir tmp;
-  PostQueue q;
-  LogManagerOptions o = Options(tmp, q);
+TEST_F(FlusherTest, ManyLogsAndRollsAllComplete) {
+  LogManagerOptions o = Options(tmp_, q_);
   o.default_config.segment_bytes = 600;  // rolls between flushes
-  auto m = LogManager::Open(o);
-  ASSERT_OK(m);
-  std::vector<Log*> logs;
-  for (int p = 0; p < 4; ++p) {
-    auto log = (*m)->CreatePartition("t", p, (*m)->default_config());
-    ASSERT_OK(log);
-    logs.push_back(*log);
-  }
+  ASSERT_NO_FATAL_FAILURE(Open(o, 4));
   size_t submitted = 0, ok = 0;
   for (int i = 0; i < 200; ++i) {
-    Log* log = logs[static_cast<size_t>(i) % logs.size()];
+    Log* log = logs_[static_cast<size_t>(i) % logs_.size()];
     std::vector<uint8_t> b = MakeValues(2);
     auto r = log->Append(b, 10 + i);
     ASSERT_OK(r);
     ASSERT_TRUE(r->flush_due);
-    (*m)->SubmitFlush(log, 10 + i, [&](const Status& st) { ok += st.ok() ? 1 : 0; });
+    m_->SubmitFlush(log, 10 + i, [&](const Status& st) { ok += st.ok() ? 1 : 0; });
     ++submitted;
   }
-  q.RunUntil(submitted);
+  q_.RunUntil(submitted);
   EXPECT_EQ(ok, submitted);
-  EXPECT_GT((*m)->flush_rounds(), 0);
-  EXPECT_LE((*m)->flush_rounds(), static_cast<int64_t>(submitted));
-  for (Log* log : logs) EXPECT_GT(log->segment_count(), 1u);
-  ASSERT_OK((*m)->Close());
+  EXPECT_GT(m_->flush_rounds(), 0);
+  EXPECT_LE(m_->flush_rounds(), static_cast<int64_t>(submitted));
+  for (Log* log : logs_) EXPECT_GT(log->segment_count(), 1u);
+  ASSERT_OK(m_->Close());
 }
 
-TEST(FlusherTest, DeletingAPartitionWithAFlushPendingIsSafe) {
-  TempDir tmp;
-  PostQueue q;
-  auto m = LogManager::Open(Options(tmp, q));
-  ASSERT_OK(m);
-  auto log = (*m)->CreatePartition("t", 0, (*m)->default_config());
-  ASSERT_OK(log);
+TEST_F(FlusherTest, DeletingAPartitionWithAFlushPendingIsSafe) {
+  ASSERT_NO_FATAL_FAILURE(Open(Options(tmp_, q_)));
   std::vector<uint8_t> b = MakeValues(5);
-  ASSERT_OK((*log)->Append(b, 1));
+  ASSERT_OK(logs_[0]->Append(b, 1));
   int done = 0;
-  (*m)->SubmitFlush(*log, 1, [&](const Status&) { ++done; });
-  ASSERT_OK((*m)->DeletePartition("t", 0));  // the job holds its own descriptors
-  q.RunUntil(1);
+  m_->SubmitFlush(logs_[0], 1, [&](const Status&) { ++done; });
+  ASSERT_OK(m_->DeletePartition("t", 0));  // the job holds its own descriptors
+  q_.RunUntil(1);
   EXPECT_EQ(done, 1);
-  ASSERT_OK((*m)->Close());
+  ASSERT_OK(m_->Close());
 }
 
-TEST(FlusherTest, CompletionsAfterTheManagerIsGoneAreDropped) {
-  TempDir tmp;
-  PostQueue q;
+TEST_F(FlusherTest, CompletionsAfterTheManagerIsGoneAreDropped) {
+  ASSERT_NO_FATAL_FAILURE(Open(Options(tmp_, q_)));
   int done = 0;
-  {
-    auto m = LogManager::Open(Options(tmp, q));
-    ASSERT_OK(m);
-    auto log = (*m)->CreatePartition("t", 0, (*m)->default_config());
-    ASSERT_OK(log);
-    std::vector<uint8_t> b = MakeValues(5);
-    ASSERT_OK((*log)->Append(b, 1));
-    (*m)->SubmitFlush(*log, 1, [&](const Status&) { ++done; });
-    ASSERT_OK((*m)->Close());  // the pending sync finishes and posts its completion
-  }
-  q.RunUntil(1);  // runs the posted wrapper: the manager is gone, so `done` is not called
+  std::vector<uint8_t> b = MakeValues(5);
+  ASSERT_OK(logs_[0]->Append(b, 1));
+  m_->SubmitFlush(logs_[0], 1, [&](const Status&) { ++done; });
+  ASSERT_OK(m_->Close());  // the pending sync finishes and posts its completion
+  m_.reset();
+  q_.RunUntil(1);  // runs the posted wrapper: the manager is gone, so `done` is not called
   EXPECT_EQ(done, 0);
 }
 
-TEST(FlusherTest, TickSubmitsFlushMsFlushes) {
-  TempDir tmp;
-  PostQueue q;
-  LogManagerOptions o = Options(tmp, q);
+TEST_F(FlusherTest, TickSubmitsFlushMsFlushes) {
+  LogManagerOptions o = Options(tmp_, q_);
   o.default_config.flush_interval_messages = LogConfig::kNever;
   o.default_config.flush_interval_ms = 100;
-  auto m = LogManager::Open(o);
-  ASSERT_OK(m);
-  auto log = (*m)->CreatePartition("t", 0, (*m)->default_config());
-  ASSERT_OK(log);
+  ASSERT_NO_FATAL_FAILURE(Open(o));
+  Log* log = logs_[0];
   std::vector<uint8_t> b = MakeValues(2);
-  auto r = (*log)->Append(b, 1000);
+  auto r = log->Append(b, 1000);
   ASSERT_OK(r);
   EXPECT_FALSE(r->flush_due);
-  ASSERT_OK((*m)->Tick(1050));
-  EXPECT_EQ((*log)->unflushed_messages(), 2);
-  ASSERT_OK((*m)->Tick(1200));  // flush.ms passed: a job went to the flusher
-  EXPECT_EQ((*log)->unflushed_messages(), 0);
-  q.RunUntil(1);
-  ASSERT_OK((*m)->Close());
+  ASSERT_OK(m_->Tick(1050));
+  EXPECT_EQ(log->unflushed_messages(), 2);
+  ASSERT_OK(m_->Tick(1200));  // flush.ms passed: a job went to the flusher
+  EXPECT_EQ(log->unflushed_messages(), 0);
+  q_.RunUntil(1);
+  ASSERT_OK(m_->Close());
 }
 
 }  // namespace

@@ -94,12 +94,15 @@ GRANT ALL ON reuse_t TO connectuser;
     }
     return rows;
   };
-  TableQuerier fresh_q(cfg, TableId{"public", "reuse_t"});
-  std::vector<connect::SourceRecord> fresh;
-  std::vector<std::string> once = read_all(fresh_q, fresh, 100);  // one read: all new records
-  TableQuerier reuse_q(cfg, TableId{"public", "reuse_t"});
-  std::vector<connect::SourceRecord> reused;
-  std::vector<std::string> in_threes = read_all(reuse_q, reused, 3);  // reads of 3 over the last ones
+  std::vector<std::string> once, in_threes;
+  {  // (the queriers' statements go before the connection, as in the task)
+    TableQuerier fresh_q(cfg, TableId{"public", "reuse_t"});
+    std::vector<connect::SourceRecord> fresh;
+    once = read_all(fresh_q, fresh, 100);  // one read: all new records
+    TableQuerier reuse_q(cfg, TableId{"public", "reuse_t"});
+    std::vector<connect::SourceRecord> reused;
+    in_threes = read_all(reuse_q, reused, 3);  // reads of 3 over the last ones
+  }
   ASSERT_EQ(once.size(), 10u);
   EXPECT_EQ(once, in_threes);
   EXPECT_EQ(once[1], "reuse_reuse_t 2 a rather long name number 2 1538352002000 2");

@@ -79,6 +79,7 @@ class Database {
   // The server's current time, epoch microseconds.
   virtual Result<int64_t> NowMicros() = 0;
   // Prepares `sql` (placeholders written as Placeholder(i)).
+  // REQUIRES: the statement is destroyed before this Database (it deallocates through the connection).
   virtual Result<std::unique_ptr<Statement>> Prepare(const std::string& sql, int params) = 0;
   // Whether the connection still works (cheap; a round trip).
   virtual bool IsValid() = 0;

@@ -7,18 +7,24 @@
 //   broker_bench rawproduce BOOTSTRAP TOPIC PARTITIONS MSG_BYTES COUNT [RATE]  raw Produce requests
 //   broker_bench loopback MB                                                 TCP copy over 127.0.0.1
 //   broker_bench disk     DIR MB                                              sequential write + fdatasync
+//   broker_bench mock     PARTITIONS MSG_BYTES COUNT                         produce to a mock broker
 // `fetch` measures what the broker serves without a client's per-message work: one connection (Sluice's
 // own codec, kafka/client) sends Fetch requests for all partitions back to back and counts records from
 // the batch headers; it reports payload MB/s (COUNT x MSG_BYTES), wire MB/s (record batches) and msg/s.
 // `rawproduce` is its counterpart: two connections send Produce requests (acks=-1) of prebuilt batches
 // of 1000 records (partitions in turn), so the broker's cost per byte shows without a client's
 // per-message work; with RATE (msg/s) the batches are paced and p50/p99 are per request.
+// `mock` is the producer's own ceiling: the same produce run against librdkafka's in-memory mock broker
+// (rdkafka_mock.h) in this process, no disk and no second process. A broker reached over a socket that
+// matches it is not what bounds the librdkafka figures on this machine. (The mock broker's Fetch is far
+// too slow to give a consumer ceiling: 141 msg/s in a try.)
 // Each prints one line of key=value pairs (throughput in MB/s and msg/s, produce latency p50/p99 in ms
 // measured from produce() to the delivery report).
 // Thread-safety: single-threaded tool (librdkafka runs its own threads).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -424,6 +430,33 @@ int Disk(const char* dir, int64_t mb) {
   return 0;
 }
 
+// Produces COUNT messages to a mock cluster of one broker hosted by this process.
+int Mock(int partitions, size_t msg_bytes, int64_t count) {
+  char err[256];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);  // (no bootstrap.servers of its own)
+  rd_kafka_t* host = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (host == nullptr) {
+    std::fprintf(stderr, "mock host: %s\n", err);
+    return 1;
+  }
+  rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(host, 1);
+  if (cluster == nullptr) {
+    std::fprintf(stderr, "mock cluster failed\n");
+    return 1;
+  }
+  const std::string bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
+  const char* topic = "mock-bench";
+  if (rd_kafka_mock_topic_create(cluster, topic, partitions, 1) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    std::fprintf(stderr, "mock topic failed\n");
+    return 1;
+  }
+  const int rc = Produce(bootstrap.c_str(), topic, msg_bytes, count, 0.0);
+  rd_kafka_mock_cluster_destroy(cluster);
+  rd_kafka_destroy(host);
+  return rc;
+}
+
 int Run(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "produce" && argc >= 6) {
@@ -442,11 +475,16 @@ int Run(int argc, char** argv) {
   }
   if (mode == "loopback" && argc >= 3) return Loopback(std::strtoll(argv[2], nullptr, 10));
   if (mode == "disk" && argc >= 4) return Disk(argv[2], std::strtoll(argv[3], nullptr, 10));
+  if (mode == "mock" && argc >= 5) {
+    return Mock(static_cast<int>(std::strtol(argv[2], nullptr, 10)), std::strtoull(argv[3], nullptr, 10),
+                std::strtoll(argv[4], nullptr, 10));
+  }
   std::fprintf(stderr,
                "usage: broker_bench produce BOOTSTRAP TOPIC MSG_BYTES COUNT [RATE]\n"
                "       broker_bench consume BOOTSTRAP TOPIC COUNT\n"
                "       broker_bench loopback MB\n"
-               "       broker_bench disk DIR MB\n");
+               "       broker_bench disk DIR MB\n"
+               "       broker_bench mock PARTITIONS MSG_BYTES COUNT\n");
   return 2;
 }
 

@@ -3,7 +3,8 @@
 # librdkafka (build/bin/broker_bench) produce and consume throughput (and produce/consume by raw
 # Produce/Fetch requests of whole batches, without a client's per-message work) for 100 B and 1 KiB messages on
 # 1 and 8 partitions, produce latency at half of the peak rate, the broker's idle and peak RSS, and
-# beside them the machine's limits: sequential disk write (+fdatasync) and a loopback TCP copy.
+# beside them the machine's limits: sequential disk write (+fdatasync) and a loopback TCP copy, and the
+# librdkafka producer's own ceiling (its in-memory mock broker).
 #   bench/broker_bench.sh [MESSAGES]     (default 1000000 for 100 B, a tenth of that for 1 KiB)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,6 +37,15 @@ bb() {
 echo "--- limits"
 "$bin/broker_bench" disk "$dir" 1000
 "$bin/broker_bench" loopback 4000
+# The producer's own ceiling on this machine: librdkafka against its in-memory mock broker (no socket to
+# another process, no disk). Where the produce runs below come near it, the client is what bounds them.
+echo "--- librdkafka producer ceiling (in-memory mock broker)"
+for parts in 1 8; do
+  for size in 100 1024; do
+    n=$n100; [ "$size" = 1024 ] && n=$n1k
+    echo "$parts partition(s), $size B: $("$bin/broker_bench" mock "$parts" "$size" "$n" | paste -sd' ')"
+  done
+done
 
 b=127.0.0.1:$port
 create() {  # topic partitions

@@ -35,6 +35,7 @@ struct FetchResponse;
 namespace sluice::broker {
 
 namespace storage {
+struct FileSlice;
 class Log;
 class LogManager;
 }  // namespace storage
@@ -133,9 +134,15 @@ class Broker : public net::RequestHandler {
   void OnAppended(PartitionState& part);
 
   struct PendingFetch;
-  // Fills *resp from the logs; returns the record bytes it holds.
+  // Fills *resp from the logs; returns the record bytes it holds. Record sets of
+  // kafka::Writer::kGatherThreshold bytes or more stay in their segment files: their records hold a
+  // placeholder (RespondFetch sends them by sendfile) and *slices the files.
   size_t ReadForFetch(const kafka::messages::FetchRequest& req, int16_t version,
-                      kafka::messages::FetchResponse* resp);
+                      kafka::messages::FetchResponse* resp,
+                      std::vector<std::shared_ptr<const storage::FileSlice>>* slices);
+  // Respond() for a response of ReadForFetch: the placeholders' refs become file refs.
+  void RespondFetch(const RequestContext& ctx, const kafka::messages::FetchResponse& resp,
+                    const std::vector<std::shared_ptr<const storage::FileSlice>>& slices);
   // Answers a parked fetch if it has min_bytes now, or regardless when `force`.
   void CompleteFetch(const std::shared_ptr<PendingFetch>& p, bool force);
 

@@ -1,7 +1,10 @@
 // Broker TCP front end. Thread-safety: see server.h (single loop thread).
 #include "broker/net/server.h"
 
+#include <sys/sendfile.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "base/logging.h"
@@ -29,6 +32,7 @@ Connection::Connection(asio::ip::tcp::socket socket, Server* server, uint64_t id
   peer_ip_ = ec ? "unknown" : ep.address().to_string();
   peer_ = ec ? "unknown" : peer_ip_ + ":" + std::to_string(ep.port());
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.native_non_blocking(true, ec);  // sendfile(2) on it must not block the loop
   read_buf_.resize(kInitialReadBuffer);
 }
 
@@ -119,31 +123,86 @@ void Connection::Done() {
 void Connection::WriteMore() {
   if (writing_ || write_queue_.empty() || closed_) return;
   writing_ = true;
-  // One gather write per frame: the encoded bytes around the refs, and the refs from their own storage.
-  const OutFrame& f = write_queue_.front();
+  SendFront();
+}
+
+// Sends what is left of the front frame: the encoded bytes and in-memory refs up to the next file ref
+// by one gather write, then that ref by sendfile, and so on; pops the frame when it is all sent.
+void Connection::SendFront() {
+  OutFrame& f = write_queue_.front();
   std::vector<asio::const_buffer> buffers;
-  buffers.reserve(2 * f.refs.size() + 1);
-  size_t pos = 0;
-  for (const auto& ref : f.refs) {
-    if (ref.pos > pos) buffers.emplace_back(f.bytes.data() + pos, ref.pos - pos);
+  while (f.next_ref < f.refs.size()) {
+    const kafka::BytesRef& ref = f.refs[f.next_ref];
+    if (ref.pos > f.sent_pos) buffers.emplace_back(f.bytes.data() + f.sent_pos, ref.pos - f.sent_pos);
+    f.sent_pos = ref.pos;
+    if (ref.fd >= 0) break;
     buffers.emplace_back(ref.bytes.data(), ref.bytes.size());
-    pos = ref.pos;
+    ++f.next_ref;
   }
-  if (f.bytes.size() > pos) buffers.emplace_back(f.bytes.data() + pos, f.bytes.size() - pos);
-  asio::async_write(socket_, buffers, [self = shared_from_this()](const asio::error_code& ec, size_t) {
-    self->writing_ = false;
-    if (self->closed_) {  // Close() kept the buffer alive for this write; drop it now
-      self->write_queue_.clear();
+  if (f.next_ref == f.refs.size() && f.bytes.size() > f.sent_pos) {
+    buffers.emplace_back(f.bytes.data() + f.sent_pos, f.bytes.size() - f.sent_pos);
+    f.sent_pos = f.bytes.size();
+  }
+  if (!buffers.empty()) {
+    asio::async_write(socket_, buffers, [self = shared_from_this()](const asio::error_code& ec, size_t) {
+      if (self->AfterWrite(ec)) self->SendFront();
+    });
+    return;
+  }
+  if (f.next_ref < f.refs.size()) {
+    SendFile();
+    return;
+  }
+  write_queue_.pop_front();
+  writing_ = false;
+  last_active_ = std::chrono::steady_clock::now();
+  WriteMore();
+}
+
+bool Connection::AfterWrite(const asio::error_code& ec) {
+  if (closed_) {  // Close() kept the buffer alive for this write; drop it now
+    writing_ = false;
+    write_queue_.clear();
+    return false;
+  }
+  if (ec) {
+    writing_ = false;
+    Close("write failed: " + ec.message());
+    return false;
+  }
+  return true;
+}
+
+// sendfile(2) of the front frame's current file ref from where it stopped, until the socket's buffer
+// is full (then again once it is writable) or the ref is sent.
+void Connection::SendFile() {
+  OutFrame& f = write_queue_.front();
+  const kafka::BytesRef& ref = f.refs[f.next_ref];
+  const int sock = socket_.native_handle();
+  while (f.file_sent < ref.bytes.size()) {
+    off_t off = static_cast<off_t>(ref.file_offset + f.file_sent);
+    const ssize_t n = ::sendfile(sock, ref.fd, &off, ref.bytes.size() - f.file_sent);
+    if (n > 0) {
+      f.file_sent += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      socket_.async_wait(asio::ip::tcp::socket::wait_write,
+                         [self = shared_from_this()](const asio::error_code& ec) {
+                           if (self->AfterWrite(ec)) self->SendFile();
+                         });
       return;
     }
-    if (ec) {
-      self->Close("write failed: " + ec.message());
-      return;
-    }
-    self->write_queue_.pop_front();
-    self->last_active_ = std::chrono::steady_clock::now();
-    self->WriteMore();
-  });
+    // n == 0: the file is shorter than the batches located in it (it never shrinks under a reader).
+    const std::string why = n == 0 ? std::string("file ended early") : std::string(std::strerror(errno));
+    writing_ = false;
+    Close("sendfile failed: " + why);
+    return;
+  }
+  f.file_sent = 0;
+  ++f.next_ref;
+  SendFront();
 }
 
 void Connection::Close(const std::string& reason) {

@@ -40,8 +40,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Sends a complete response frame (size prefix included) for the request being handled and moves on
   // to the next request. With `refs` the frame is `frame` with each ref's bytes inserted at its
-  // position, sent by one gather write straight from the refs' storage. REQUIRES: a request is being
-  // handled.
+  // position, sent by gather writes straight from the refs' storage, and file refs (BytesRef::fd) by
+  // sendfile(2). REQUIRES: a request is being handled.
   void Respond(std::vector<uint8_t> frame, std::vector<kafka::BytesRef> refs = {});
   // The request being handled gets no response (acks=0); moves on to the next request.
   void Done();
@@ -66,6 +66,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Dispatches the next complete frame if none is in flight.
   void MaybeDispatch();
   void WriteMore();
+  void SendFront();
+  void SendFile();
+  // After an async write step: false (and the queue dropped or the connection closed) if writing ends.
+  bool AfterWrite(const asio::error_code& ec);
 
   asio::ip::tcp::socket socket_;
   Server* server_;
@@ -83,6 +87,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   struct OutFrame {
     std::vector<uint8_t> bytes;
     std::vector<kafka::BytesRef> refs;  // sorted by pos
+    // Progress: bytes[0, sent_pos) and refs[0, next_ref) are sent, and file_sent bytes of refs[next_ref]
+    // when it is a file ref.
+    size_t sent_pos = 0;
+    size_t next_ref = 0;
+    size_t file_sent = 0;
   };
   std::deque<OutFrame> write_queue_;
   bool writing_ = false;

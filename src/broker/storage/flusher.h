@@ -32,7 +32,7 @@ struct FlushJob {
   std::vector<File> files;    // descriptors of the files to fdatasync (dup'd, so they outlive the Log)
   std::function<void(const Status&)> done;  // run through `post`, with the fdatasync's result
   // Set: no fdatasync, only StartWriteback of this range of files[0] (no completion).
-  std::optional<WritebackRange> writeback;
+  std::optional<ByteRange> writeback;
 };
 
 class Flusher {

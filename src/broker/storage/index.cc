@@ -87,6 +87,22 @@ std::optional<OffsetIndexEntry> OffsetIndex::LastBelow(int64_t relative_target) 
   return Get(lo - 1);
 }
 
+std::optional<OffsetIndexEntry> OffsetIndex::LastAtOrBelowPosition(int64_t position,
+                                                                   int64_t relative_below) const {
+  size_t lo = 0, hi = count();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const OffsetIndexEntry e = Get(mid);
+    if (e.position <= position && e.relative_offset < relative_below) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo == 0) return std::nullopt;
+  return Get(lo - 1);
+}
+
 std::optional<OffsetIndexEntry> OffsetIndex::Last() const {
   if (count() == 0) return std::nullopt;
   return Get(count() - 1);

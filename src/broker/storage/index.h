@@ -78,6 +78,9 @@ class OffsetIndex {
   // The last entry whose relative offset is < `relative_target`.
   std::optional<OffsetIndexEntry> LastBelow(int64_t relative_target) const;
   std::optional<OffsetIndexEntry> Last() const;
+  // The last entry with position <= `position` and relative offset < `relative_below` (both ascend, so
+  // the entries that qualify are a prefix).
+  std::optional<OffsetIndexEntry> LastAtOrBelowPosition(int64_t position, int64_t relative_below) const;
   // Entries strictly ascending, positions < `log_size`. Corruption otherwise.
   Status Validate(uint64_t log_size) const;
 

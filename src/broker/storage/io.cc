@@ -113,7 +113,7 @@ Status File::Close() {
   return Status::OK();
 }
 
-void StartWriteback(const File& file, WritebackRange range) {
+void StartWriteback(const File& file, ByteRange range) {
   // Advisory: a failure only means the later fdatasync has more to do.
   (void)::sync_file_range(file.fd(), static_cast<off64_t>(range.offset), static_cast<off64_t>(range.length),
                           SYNC_FILE_RANGE_WRITE);

@@ -54,13 +54,13 @@ class File {
 };
 
 // A byte range of a file.
-struct WritebackRange {
+struct ByteRange {
   uint64_t offset = 0;
   uint64_t length = 0;
 };
 // Starts the kernel's writeback of the range's dirty pages (sync_file_range SYNC_FILE_RANGE_WRITE):
 // returns without waiting for the I/O, but may block while the device's request queue is full.
-void StartWriteback(const File& file, WritebackRange range);
+void StartWriteback(const File& file, ByteRange range);
 
 // fsync of a directory, so that creates, renames and unlinks inside it are durable.
 Status SyncDir(const std::string& dir);

@@ -223,7 +223,7 @@ Result<AppendResult> Log::AppendToActive(std::span<const uint8_t> batch, const R
     seg = active();
   }
   RETURN_IF_ERROR(seg->Append(batch, h, now_ms));
-  if (std::optional<WritebackRange> wb = seg->TakeWritebackDue()) {
+  if (std::optional<ByteRange> wb = seg->TakeWritebackDue()) {
     Result<File> dup = flusher_ != nullptr ? seg->log_file().Dup() : Result<File>(File());
     if (dup.ok() && dup->valid()) {
       FlushJob job;
@@ -255,7 +255,7 @@ Result<AppendResult> Log::AppendToActive(std::span<const uint8_t> batch, const R
 }
 
 Result<ReadResult> Log::Read(int64_t offset, int32_t max_bytes, int64_t max_offset_exclusive,
-                             bool min_one_batch) const {
+                             bool min_one_batch, uint64_t file_min_bytes) const {
   ReadResult result;
   result.log_start_offset = log_start_offset_;
   result.log_end_offset = next_offset_;
@@ -271,10 +271,21 @@ Result<ReadResult> Log::Read(int64_t offset, int32_t max_bytes, int64_t max_offs
   auto it = segments_.upper_bound(offset);
   if (it != segments_.begin()) --it;
   for (; it != segments_.end(); ++it) {
-    ASSIGN_OR_RETURN(result.records,
-                     it->second->Read(offset, max_bytes, max_offset_exclusive, min_one_batch));
-    if (!result.records.empty()) break;
-    if (it->second->next_offset() >= max_offset_exclusive) break;
+    const LogSegment& seg = *it->second;
+    ASSIGN_OR_RETURN(ByteRange range,
+                     seg.LocateBatches(offset, max_bytes, max_offset_exclusive, min_one_batch));
+    if (range.length >= file_min_bytes) {
+      ASSIGN_OR_RETURN(File file, seg.log_file().Dup());
+      result.file = std::make_shared<const FileSlice>(FileSlice{std::move(file), range});
+      break;
+    }
+    if (range.length > 0) {
+      ASSIGN_OR_RETURN(result.records, seg.ReadRange(range));
+      break;
+    }
+    // Nothing here: the next segment only if this one ends before `offset` (a gap left by compaction);
+    // a batch at `offset` that the limit or the bound excludes ends the read.
+    if ((!seg.empty() && offset < seg.next_offset()) || seg.next_offset() >= max_offset_exclusive) break;
   }
   return result;
 }

@@ -50,8 +50,17 @@ struct AppendResult {
   bool flush_due = false;
 };
 
+// Whole batches left in their segment file, for a caller that sends them from there (sendfile). The
+// descriptor is the slice's own: the bytes stay readable when the segment is deleted, compacted or
+// rolled meanwhile (batches are never rewritten in place).
+struct FileSlice {
+  File file;
+  ByteRange range;
+};
+
 struct ReadResult {
-  kafka::SharedBytes records;  // whole batches; empty when there is nothing to return
+  kafka::SharedBytes records;  // whole batches; empty when there is nothing to return (or `file` is set)
+  std::shared_ptr<const FileSlice> file;  // instead of `records`: see Read's `file_min_bytes`
   int64_t log_start_offset = 0;
   int64_t log_end_offset = 0;
 };
@@ -137,9 +146,12 @@ class Log {
   // only batches entirely below `max_offset_exclusive` (e.g. the high watermark). Reads one segment.
   // Errors: OutOfRange (OFFSET_OUT_OF_RANGE) when offset < log_start_offset() ("... below the log start
   // offset ...") or offset > log_end_offset() ("... above the log end offset ..."); IOError, Corruption.
+  // With `file_min_bytes`, batches of at least that many bytes are returned as a FileSlice (one dup of
+  // the segment's descriptor) instead of being read.
   Result<ReadResult> Read(int64_t offset, int32_t max_bytes,
                           int64_t max_offset_exclusive = std::numeric_limits<int64_t>::max(),
-                          bool min_one_batch = true) const;
+                          bool min_one_batch = true,
+                          uint64_t file_min_bytes = std::numeric_limits<uint64_t>::max()) const;
 
   int64_t log_start_offset() const { return log_start_offset_; }
   // The next offset to assign.

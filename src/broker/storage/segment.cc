@@ -279,14 +279,14 @@ Status LogSegment::Append(std::span<const uint8_t> batch, const RecordBatchHeade
   // bytes_per_sync). The Log starts it (TakeWritebackDue), inline or on the flusher thread.
   if (writeback_start_ > size_) writeback_start_ = 0;  // truncated since
   if (size_ - writeback_start_ >= kWritebackChunk) {
-    writeback_due_ = WritebackRange{writeback_start_, size_ - writeback_start_};
+    writeback_due_ = ByteRange{writeback_start_, size_ - writeback_start_};
     writeback_start_ = size_;
   }
   return Status::OK();
 }
 
-std::optional<WritebackRange> LogSegment::TakeWritebackDue() {
-  std::optional<WritebackRange> r = writeback_due_;
+std::optional<ByteRange> LogSegment::TakeWritebackDue() {
+  std::optional<ByteRange> r = writeback_due_;
   writeback_due_.reset();
   return r;
 }
@@ -307,30 +307,51 @@ Result<std::optional<LogSegment::Located>> LogSegment::FindBatch(int64_t offset)
   }
 }
 
-Result<kafka::SharedBytes> LogSegment::Read(int64_t offset, int64_t max_bytes, int64_t max_offset_exclusive,
+Result<ByteRange> LogSegment::LocateBatches(int64_t offset, int64_t max_bytes, int64_t max_offset_exclusive,
                                             bool min_one_batch) const {
   ASSIGN_OR_RETURN(std::optional<Located> loc, FindBatch(offset));
-  if (!loc || loc->header.last_offset() >= max_offset_exclusive) return kafka::SharedBytes();
-  uint64_t first_size = loc->header.size_bytes();
-  uint64_t limit = static_cast<uint64_t>(std::max<int64_t>(max_bytes, 0));
-  if (first_size > limit && !min_one_batch) return kafka::SharedBytes();
-  uint64_t want = std::max(first_size, std::min(limit, size_ - loc->position));
+  if (!loc || loc->header.last_offset() >= max_offset_exclusive) return ByteRange{};
+  const uint64_t first_size = loc->header.size_bytes();
+  const uint64_t limit = static_cast<uint64_t>(std::max<int64_t>(max_bytes, 0));
+  if (first_size > limit && !min_one_batch) return ByteRange{};
+  if (first_size >= limit) return ByteRange{loc->position, first_size};
+  const uint64_t target = loc->position + limit;  // the range may not end after this
+  // The whole rest of the segment fits and is below the bound (a consumer at the tail): no walk.
+  if (next_offset_ <= max_offset_exclusive && size_ <= target)
+    return ByteRange{loc->position, size_ - loc->position};
+  // Batches before the furthest indexed batch that starts within the limit and ends below the bound
+  // qualify (offsets and positions ascend); walk on from there.
+  uint64_t end = loc->position + first_size;
+  if (auto e = index_.LastAtOrBelowPosition(static_cast<int64_t>(std::min<uint64_t>(target, kInt32Max)),
+                                            max_offset_exclusive - base_offset_)) {
+    end = std::max(end, static_cast<uint64_t>(e->position));
+  }
+  BatchScanner scanner(log_, end, size_, /*chunk=*/4 << 10);
+  RecordBatchHeader h;
+  uint64_t pos = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(BatchScanner::Outcome outcome, scanner.Next(&h, &pos));
+    // (A bad header ends the range there: the batches before it are returned.)
+    if (outcome != BatchScanner::Outcome::kBatch) break;
+    if (h.last_offset() >= max_offset_exclusive || pos + h.size_bytes() > target) break;
+    end = pos + h.size_bytes();
+  }
+  return ByteRange{loc->position, end - loc->position};
+}
+
+Result<kafka::SharedBytes> LogSegment::ReadRange(const ByteRange& range) const {
   // Not zero-filled (pread overwrites it all); the Fetch response sends it from here (gather write).
-  std::shared_ptr<uint8_t[]> buf(new uint8_t[want]);
-  RETURN_IF_ERROR(log_.PReadExact(buf.get(), want, loc->position));
-  kafka::RecordBatchIterator it(std::span<const uint8_t>(buf.get(), want));
-  kafka::RecordBatchView batch;
-  size_t end = 0;
-  while (it.Next(&batch)) {
-    if (batch.header.last_offset() >= max_offset_exclusive) break;
-    end = it.position();
-  }
-  if (end == 0) {
-    return Status::Corruption(log_.path() + ": unreadable batch at position " +
-                              std::to_string(loc->position));
-  }
+  std::shared_ptr<uint8_t[]> buf(new uint8_t[range.length]);
+  RETURN_IF_ERROR(log_.PReadExact(buf.get(), range.length, range.offset));
   const uint8_t* data = buf.get();
-  return kafka::SharedBytes(std::shared_ptr<const void>(std::move(buf), data), data, end);
+  return kafka::SharedBytes(std::shared_ptr<const void>(std::move(buf), data), data, range.length);
+}
+
+Result<kafka::SharedBytes> LogSegment::Read(int64_t offset, int64_t max_bytes, int64_t max_offset_exclusive,
+                                            bool min_one_batch) const {
+  ASSIGN_OR_RETURN(ByteRange range, LocateBatches(offset, max_bytes, max_offset_exclusive, min_one_batch));
+  if (range.length == 0) return kafka::SharedBytes();
+  return ReadRange(range);
 }
 
 Result<std::optional<int64_t>> LogSegment::OffsetForTimestamp(int64_t timestamp, int64_t min_offset) const {

@@ -111,11 +111,17 @@ class LogSegment {
 
   // The first batch whose last offset is >= `offset`, nullopt if none.
   Result<std::optional<Located>> FindBatch(int64_t offset) const;
+  // Where Read's batches lie in the .log, without reading them (the batch headers at the start of the
+  // range and, when the range ends before the segment does, near its end): length 0 when none.
+  Result<ByteRange> LocateBatches(int64_t offset, int64_t max_bytes, int64_t max_offset_exclusive,
+                                  bool min_one_batch) const;
   // Whole batches from the first one with last offset >= `offset`: at most `max_bytes` bytes, but the
   // first batch even when larger if `min_one_batch`; only batches whose last offset is below
   // `max_offset_exclusive`. Empty when there are none.
   Result<kafka::SharedBytes> Read(int64_t offset, int64_t max_bytes, int64_t max_offset_exclusive,
                                   bool min_one_batch) const;
+  // The bytes of a range LocateBatches returned. REQUIRES: range.length > 0.
+  Result<kafka::SharedBytes> ReadRange(const ByteRange& range) const;
   // The first offset >= `min_offset` of a record whose timestamp is >= `timestamp`.
   Result<std::optional<int64_t>> OffsetForTimestamp(int64_t timestamp, int64_t min_offset) const;
   // Calls `fn(header, position)` for each batch with last offset >= `from_offset`, in order, until it
@@ -125,7 +131,7 @@ class LogSegment {
 
   // The range of the .log whose kernel writeback should start now (every kWritebackChunk appended);
   // cleared by the call.
-  std::optional<WritebackRange> TakeWritebackDue();
+  std::optional<ByteRange> TakeWritebackDue();
   // Writes pending index entries; with `fsync`, fdatasyncs the .log and the indexes too.
   Status Sync(bool fsync);
   // For a flush on another thread: writes pending index entries, returns dup'd descriptors of the
@@ -165,7 +171,7 @@ class LogSegment {
   // Appends start the kernel's writeback of each kWritebackChunk bytes (see Append).
   static constexpr uint64_t kWritebackChunk = 8 << 20;
   uint64_t writeback_start_ = 0;
-  std::optional<WritebackRange> writeback_due_;
+  std::optional<ByteRange> writeback_due_;
   bool failed_ = false;
 };
 

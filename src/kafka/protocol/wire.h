@@ -152,9 +152,13 @@ class Reader {
 
 // A large bytes value that a Writer left out of its buffer so that it can be sent from its own storage
 // (a gather write, no copy): it belongs at byte `pos` of the buffer, in front of what was written after.
+// With `fd` >= 0 the value's bytes are those at `file_offset` of that file, sent by sendfile(2): `bytes`
+// then only gives the size, and its owner keeps the descriptor open (its data must not be read).
 struct BytesRef {
   size_t pos = 0;
   SharedBytes bytes;
+  int fd = -1;
+  uint64_t file_offset = 0;
 };
 
 class Writer {

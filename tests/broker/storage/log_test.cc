@@ -438,3 +438,104 @@ TEST(LogTest, AppendRawKeepsOffsets) {
 
 }  // namespace
 }  // namespace sluice::broker::storage
+
+namespace sluice::broker::storage {
+namespace {
+
+// Read's byte ranges (the index jump and the header walk of LogSegment::LocateBatches) against a plain
+// walk of the batches appended: same batches for every offset, limit, bound and min_one_batch, whether
+// read into memory or handed out as a FileSlice (whose descriptor stays readable after the log is gone).
+TEST(LogTest, ReadRangesMatchAWalkOfTheBatches) {
+  std::optional<TempDir> tmp(std::in_place);
+  LogConfig c = SmallConfig();
+  c.index_interval_bytes = 300;
+  c.segment_bytes = 256 << 10;
+  auto log = Log::Create(tmp->Sub("t-0"), c);
+  ASSERT_OK(log);
+  struct Batch {
+    int64_t base, last;
+    uint64_t size;
+  };
+  std::vector<Batch> batches;
+  std::mt19937 rng(11);
+  for (int i = 0; i < 600; ++i) {
+    const int n = 1 + static_cast<int>(rng() % 4);
+    const size_t value = rng() % 4 == 0 ? 2000 + rng() % 3000 : rng() % 200;
+    std::vector<uint8_t> b = MakeValues(n, 1000 + i, value);
+    auto r = (*log)->Append(b, 1000 + i);
+    ASSERT_OK(r);
+    batches.push_back({r->base_offset, r->last_offset, b.size()});
+  }
+  const std::vector<int64_t> bases = (*log)->segment_base_offsets();
+  ASSERT_GT(bases.size(), 2u);
+  auto segment_of = [&](int64_t offset) {
+    return *(std::upper_bound(bases.begin(), bases.end(), offset) - 1);
+  };
+  // The batches Read should return: from the first batch with last >= offset, within its segment.
+  auto expected = [&](int64_t offset, int64_t max_bytes, int64_t bound, bool min_one) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    auto it = std::find_if(batches.begin(), batches.end(), [&](const Batch& b) { return b.last >= offset; });
+    const int64_t seg = segment_of(it->base);
+    uint64_t total = 0;
+    for (; it != batches.end() && segment_of(it->base) == seg; ++it) {
+      if (it->last >= bound) break;
+      if (total + it->size > static_cast<uint64_t>(max_bytes) && !(out.empty() && min_one)) break;
+      out.emplace_back(it->base, it->last);
+      total += it->size;
+    }
+    return out;
+  };
+  auto batches_of = [](std::span<const uint8_t> bytes) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    kafka::RecordBatchIterator it(bytes);
+    kafka::RecordBatchView b;
+    while (it.Next(&b)) {
+      EXPECT_TRUE(b.VerifyCrc().ok());
+      out.emplace_back(b.header.base_offset, b.header.last_offset());
+    }
+    EXPECT_TRUE(it.status().ok());
+    EXPECT_FALSE(it.incomplete());
+    return out;
+  };
+  const int64_t leo = (*log)->log_end_offset();
+  std::vector<std::shared_ptr<const FileSlice>> kept;
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> kept_expected;
+  for (int i = 0; i < 3000; ++i) {
+    const int64_t offset = static_cast<int64_t>(rng() % static_cast<uint64_t>(leo));
+    const int64_t max_bytes = std::vector<int64_t>{1, 100, 1000, 5000, 20000, 100000, 1 << 20}[rng() % 7];
+    const int64_t bound = rng() % 3 == 0 ? offset + static_cast<int64_t>(rng() % 200) : leo;
+    const bool min_one = rng() % 4 != 0;
+    const auto want = expected(offset, max_bytes, bound, min_one);
+    auto mem = (*log)->Read(offset, static_cast<int32_t>(max_bytes), bound, min_one);
+    ASSERT_OK(mem);
+    EXPECT_EQ(mem->file, nullptr);
+    EXPECT_EQ(batches_of(mem->records.span()), want) << offset << " " << max_bytes << " " << bound;
+    auto file = (*log)->Read(offset, static_cast<int32_t>(max_bytes), bound, min_one, /*file_min_bytes=*/1);
+    ASSERT_OK(file);
+    if (want.empty()) {
+      EXPECT_EQ(file->file, nullptr);
+      continue;
+    }
+    ASSERT_NE(file->file, nullptr);
+    EXPECT_TRUE(file->records.empty());
+    EXPECT_EQ(file->file->range.length, mem->records.size());
+    if (kept.size() < 50) {
+      kept.push_back(file->file);
+      kept_expected.push_back(want);
+    }
+  }
+  // The slices' own descriptors read the same batches after the log is closed and its files removed.
+  ASSERT_OK((*log)->Close());
+  log->reset();
+  const std::string dir = tmp->path();
+  tmp.reset();
+  ASSERT_FALSE(std::filesystem::exists(dir));
+  for (size_t i = 0; i < kept.size(); ++i) {
+    std::vector<uint8_t> bytes(kept[i]->range.length);
+    ASSERT_OK(kept[i]->file.PReadExact(bytes.data(), bytes.size(), kept[i]->range.offset));
+    EXPECT_EQ(batches_of(bytes), kept_expected[i]);
+  }
+}
+
+}  // namespace
+}  // namespace sluice::broker::storage

@@ -4,8 +4,8 @@
 // Append assigns offsets by rewriting a validated batch's baseOffset in place, rolls segments by size
 // and age, and fdatasyncs according to flush.messages / flush.ms (by default never: the OS page cache
 // decides, as in Kafka): itself, or with deferred flushes (the broker) by handing a FlushJob to the
-// Flusher thread. Read returns whole batches as one buffer. Retention, DeleteRecords and
-// compaction remove data; offsets never change.
+// Flusher thread. Read returns whole batches as one buffer, or as a slice of the segment file (FileSlice).
+// Retention, DeleteRecords and compaction remove data; offsets never change.
 //
 // Thread-safety: none. A Log is used only from the broker's event-loop thread (LogManager owns it).
 #pragma once

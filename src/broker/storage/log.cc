@@ -275,9 +275,11 @@ Result<ReadResult> Log::Read(int64_t offset, int32_t max_bytes, int64_t max_offs
     ASSIGN_OR_RETURN(ByteRange range,
                      seg.LocateBatches(offset, max_bytes, max_offset_exclusive, min_one_batch));
     if (range.length >= file_min_bytes) {
-      ASSIGN_OR_RETURN(File file, seg.log_file().Dup());
-      result.file = std::make_shared<const FileSlice>(FileSlice{std::move(file), range});
-      break;
+      // (Out of descriptors: read the bytes instead.)
+      if (Result<File> file = seg.log_file().Dup(); file.ok()) {
+        result.file = std::make_shared<const FileSlice>(FileSlice{std::move(file).value(), range});
+        break;
+      }
     }
     if (range.length > 0) {
       ASSIGN_OR_RETURN(result.records, seg.ReadRange(range));

@@ -31,11 +31,12 @@ std::optional<int64_t> IntField(const Value& offset, const char* name) {
 
 int64_t LoadRange::low() const {
   // ranges equal shares of the span max - min + 1, the first ones one larger when it does not divide.
-  const uint64_t span = static_cast<uint64_t>(plan.max - plan.min) + 1;
+  // (In uint64_t: max - min overflows int64_t for spans over 2^63; the result lies in [min - 1, max].)
+  const uint64_t span = static_cast<uint64_t>(plan.max) - static_cast<uint64_t>(plan.min) + 1;
   const uint64_t n = static_cast<uint64_t>(std::max(plan.ranges, 1));
   const uint64_t k = static_cast<uint64_t>(index);
   const uint64_t before = span / n * k + std::min(k, span % n);
-  return plan.min - 1 + static_cast<int64_t>(before);
+  return static_cast<int64_t>(static_cast<uint64_t>(plan.min) - 1 + before);
 }
 
 int64_t LoadRange::high() const {

@@ -94,6 +94,7 @@ int ServeWorker(connect::WorkerConfig config, bool distributed, const std::vecto
     herder = std::make_unique<connect::StandaloneHerder>(config, plugins);
     standalone = static_cast<connect::StandaloneHerder*>(herder.get());
   }
+  herder->LookupClusterId();  // before the REST server answers, as Kafka's worker
   connect::RestServer rest;
   std::string listener = "http://" + config.rest_host + ":" + std::to_string(config.rest_port);
   if (Status s = rest.Start(listener, *herder); !s.ok()) {

@@ -112,10 +112,7 @@ Status DistributedHerder::Start() {
     std::lock_guard<std::mutex> lock(mu_);
     events_.clear();  // history read at start-up is not news
   }
-  ClientOptions o = Options(config_, config_.admin_props, "connect-admin");
-  if (Result<KafkaHandle> admin = NewProducer(o); admin.ok()) {
-    if (Result<std::string> id = ClusterId(admin->get(), 10000); id.ok()) cluster_id_ = *id;
-  }
+  LookupClusterId();
   thread_ = std::thread([this] { Run(); });
   return Status::OK();
 }

@@ -3,8 +3,24 @@
 
 #include "base/logging.h"
 #include "connect/runtime/connector_config.h"
+#include "connect/runtime/kafka_clients.h"
 
 namespace sluice::connect {
+
+void HerderBase::LookupClusterId() {
+  if (!kafka_cluster_id().empty()) return;
+  ClientOptions o;
+  o.bootstrap_servers = config_.bootstrap_servers;
+  o.client_id = "connect-admin";
+  o.overrides = config_.admin_props;
+  Result<KafkaHandle> admin = NewProducer(o);
+  Result<std::string> id = admin.ok() ? ClusterId(admin->get(), 10000) : Result<std::string>(admin.status());
+  if (id.ok()) {
+    set_cluster_id(*id);
+  } else {
+    LOG_WARN("cannot reach Kafka at {}: {}", config_.bootstrap_servers, id.status().ToString());
+  }
+}
 
 HerderBase::HerderBase(const WorkerConfig& config, const PluginRegistry& plugins,
                        std::unique_ptr<OffsetStore> offsets, std::unique_ptr<StatusStore> status)
@@ -16,20 +32,20 @@ HerderBase::HerderBase(const WorkerConfig& config, const PluginRegistry& plugins
 HerderBase::~HerderBase() = default;
 
 void HerderBase::OnConnectorState(const std::string& connector, std::string_view state, const Status& error) {
-  StatusRecord s{std::string(state), error.ok() ? "" : error.ToString(), worker_id_, generation_.load()};
+  StatusRecord s{std::string(state), error.ok() ? "" : error.ToString(), worker_id(), generation_.load()};
   if (state == "UNASSIGNED") {
     // Only overwrite our own status: another worker may already run it.
     auto cur = status_->GetConnector(connector);
-    if (cur && cur->worker_id != worker_id_) return;
+    if (cur && cur->worker_id != worker_id()) return;
   }
   status_->PutConnector(connector, s);
 }
 
 void HerderBase::OnTaskState(const ConnectorTaskId& id, std::string_view state, const Status& error) {
-  StatusRecord s{std::string(state), error.ok() ? "" : error.ToString(), worker_id_, generation_.load()};
+  StatusRecord s{std::string(state), error.ok() ? "" : error.ToString(), worker_id(), generation_.load()};
   if (state == "UNASSIGNED") {
     auto cur = status_->GetTask(id);
-    if (cur && cur->worker_id != worker_id_) return;
+    if (cur && cur->worker_id != worker_id()) return;
     if (cur && cur->state == "FAILED") return;  // keep the failure visible
   }
   status_->PutTask(id, s);
@@ -49,7 +65,7 @@ Result<ConnectorStateInfo> HerderBase::GetConnectorStatus(const std::string& nam
   info.name = name;
   auto c = status_->GetConnector(name);
   if (!c) {
-    info.connector = StateInfo{"UNASSIGNED", worker_id_, ""};
+    info.connector = StateInfo{"UNASSIGNED", worker_id(), ""};
   } else {
     info.connector = StateInfo{c->state, c->worker_id, c->trace};
   }
@@ -60,7 +76,7 @@ Result<ConnectorStateInfo> HerderBase::GetConnectorStatus(const std::string& nam
     t.id = i;
     auto it = tasks.find(i);
     if (it == tasks.end()) {
-      t.status = StateInfo{"UNASSIGNED", worker_id_, ""};
+      t.status = StateInfo{"UNASSIGNED", worker_id(), ""};
     } else {
       t.status = StateInfo{it->second.state, it->second.worker_id, it->second.trace};
     }
@@ -78,7 +94,7 @@ Result<TaskStateInfo> HerderBase::GetTaskStatus(const ConnectorTaskId& id) {
   TaskStateInfo t;
   t.id = id.task;
   auto s = status_->GetTask(id);
-  t.status = s ? StateInfo{s->state, s->worker_id, s->trace} : StateInfo{"UNASSIGNED", worker_id_, ""};
+  t.status = s ? StateInfo{s->state, s->worker_id, s->trace} : StateInfo{"UNASSIGNED", worker_id(), ""};
   return t;
 }
 

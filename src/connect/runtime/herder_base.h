@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "connect/runtime/herder.h"
@@ -20,9 +21,23 @@ class HerderBase : public Herder, protected StatusListener {
              std::unique_ptr<StatusStore> status);
   ~HerderBase() override;
 
-  std::string worker_id() override { return worker_id_; }
-  void set_worker_id(std::string id) { worker_id_ = std::move(id); }
-  std::string kafka_cluster_id() override { return cluster_id_; }
+  // (The REST server starts before the herder, whose Start sets these: hence the lock.)
+  std::string worker_id() override {
+    std::lock_guard<std::mutex> lock(ids_mu_);
+    return worker_id_;
+  }
+  void set_worker_id(std::string id) {
+    std::lock_guard<std::mutex> lock(ids_mu_);
+    worker_id_ = std::move(id);
+  }
+  std::string kafka_cluster_id() override {
+    std::lock_guard<std::mutex> lock(ids_mu_);
+    return cluster_id_;
+  }
+  // Asks Kafka for its cluster id (up to 10 s; a warning if it cannot be reached). Kafka's worker does
+  // this before its REST server starts, so that GET / shows the id from the first answer on; Start()
+  // does it again if it is still unknown.
+  void LookupClusterId();
 
   Result<ConnectorStateInfo> GetConnectorStatus(const std::string& name) override;
   Result<TaskStateInfo> GetTaskStatus(const ConnectorTaskId& id) override;
@@ -49,14 +64,19 @@ class HerderBase : public Herder, protected StatusListener {
   static std::string NotStoppedMessage(const std::string& name);
   // Validates and fails with kInvalidArgument naming every problem.
   Status CheckConfig(const std::string& name, ConfigMap& config);
+  void set_cluster_id(std::string id) {
+    std::lock_guard<std::mutex> lock(ids_mu_);
+    cluster_id_ = std::move(id);
+  }
 
   const WorkerConfig& config_;
   const PluginRegistry& plugins_;
   std::unique_ptr<OffsetStore> offsets_;
   std::unique_ptr<StatusStore> status_;
   std::unique_ptr<Worker> worker_;
-  std::string worker_id_;
-  std::string cluster_id_;
+  std::mutex ids_mu_;
+  std::string worker_id_;   // guarded by ids_mu_ (read through worker_id())
+  std::string cluster_id_;  // guarded by ids_mu_
   std::atomic<int32_t> generation_{0};
 };
 

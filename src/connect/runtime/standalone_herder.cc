@@ -37,17 +37,7 @@ StandaloneHerder::~StandaloneHerder() { Stop(); }
 
 Status StandaloneHerder::Start() {
   RETURN_IF_ERROR(offsets_->Start(30000));
-  ClientOptions o;
-  o.bootstrap_servers = config_.bootstrap_servers;
-  o.overrides = config_.admin_props;
-  Result<KafkaHandle> admin = NewProducer(o);
-  if (admin.ok()) {
-    Result<std::string> id = ClusterId(admin->get(), 10000);
-    if (id.ok())
-      cluster_id_ = *id;
-    else
-      LOG_WARN("cannot reach Kafka at {}: {}", config_.bootstrap_servers, id.status().ToString());
-  }
+  LookupClusterId();
   return Status::OK();
 }
 

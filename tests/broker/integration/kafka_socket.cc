@@ -176,21 +176,28 @@ Result<int64_t> ProduceValues(KafkaSocket& s, const std::string& topic,
   return pr.base_offset;
 }
 
+msg::FetchRequest FetchRequestFor(const std::string& topic, int64_t offset, int32_t partition_max_bytes,
+                                  int32_t max_bytes) {
+  msg::FetchRequest req;
+  req.max_wait_ms = 0;
+  req.min_bytes = 1;
+  req.max_bytes = max_bytes;
+  msg::FetchRequest::FetchTopic ft;
+  ft.topic = topic;
+  msg::FetchRequest::FetchPartition fp;
+  fp.partition = 0;
+  fp.fetch_offset = offset;
+  fp.partition_max_bytes = partition_max_bytes;
+  ft.partitions.push_back(fp);
+  req.topics.push_back(ft);
+  return req;
+}
+
 Result<std::vector<FetchedRecord>> FetchAll(KafkaSocket& s, const std::string& topic, int64_t offset) {
   std::vector<FetchedRecord> out;
   while (true) {
-    msg::FetchRequest req;
-    req.max_wait_ms = 0;
+    msg::FetchRequest req = FetchRequestFor(topic, offset, 1024 * 1024, 4 * 1024 * 1024);
     req.min_bytes = 0;
-    req.max_bytes = 4 * 1024 * 1024;
-    msg::FetchRequest::FetchTopic ft;
-    ft.topic = topic;
-    msg::FetchRequest::FetchPartition fp;
-    fp.partition = 0;
-    fp.fetch_offset = offset;
-    fp.partition_max_bytes = 1024 * 1024;
-    ft.partitions.push_back(fp);
-    req.topics.push_back(ft);
     ASSIGN_OR_RETURN(auto resp, (s.Call<msg::FetchRequest, msg::FetchResponse>(kFetchVersion, req)));
     if (resp.error_code != 0) return Status::Internal("Fetch: error " + std::to_string(resp.error_code));
     if (resp.responses.size() != 1 || resp.responses[0].partitions.size() != 1) {

@@ -106,6 +106,10 @@ Status CreateTopic(KafkaSocket& s, const std::string& topic, int32_t partitions 
 Result<int64_t> ProduceValues(KafkaSocket& s, const std::string& topic,
                               const std::vector<std::string>& values, int16_t acks = -1);
 
+// A Fetch of partition 0 of `topic` from `offset` (max_wait_ms 0, min_bytes 1).
+kafka::messages::FetchRequest FetchRequestFor(const std::string& topic, int64_t offset,
+                                              int32_t partition_max_bytes, int32_t max_bytes);
+
 struct FetchedRecord {
   int64_t offset = 0;
   std::string value;

@@ -2,6 +2,8 @@
 // restart (partition.metadata) and usable to look a topic up (v10+).
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "broker_process.h"
 #include "kafka/protocol/generated/metadata.h"
 #include "kafka_socket.h"
@@ -90,21 +92,11 @@ TEST(FetchVersionsTest, EveryVersionByNameAndById) {
   for (int16_t v = 4; v <= 16; ++v) {
     for (const kafka::Uuid& asked : {id, kafka::Uuid::Random()}) {
       if (v < 13 && asked != id) continue;
-      msg::FetchRequest req;
-      req.max_wait_ms = 0;
-      req.min_bytes = 1;
-      msg::FetchRequest::FetchTopic t;
-      if (v >= 13) {
-        t.topic_id = asked;
-      } else {
-        t.topic = "fv";
+      msg::FetchRequest req = FetchRequestFor("fv", 0, 1 << 20, std::numeric_limits<int32_t>::max());
+      if (v >= 13) {  // by id only
+        req.topics[0].topic.clear();
+        req.topics[0].topic_id = asked;
       }
-      msg::FetchRequest::FetchPartition p;
-      p.partition = 0;
-      p.fetch_offset = 0;
-      p.partition_max_bytes = 1 << 20;
-      t.partitions.push_back(p);
-      req.topics.push_back(t);
       auto r = s.Call<msg::FetchRequest, msg::FetchResponse>(v, req);
       ASSERT_TRUE(r.ok()) << "v" << v << ": " << r.status().ToString();
       ASSERT_EQ(r->responses.size(), 1u);
